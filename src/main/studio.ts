@@ -1,0 +1,58 @@
+import { type EventName, type EventPayload, events } from '../shared/api/contract';
+import { APP_NAME, APP_VERSION } from './app-meta';
+import { type Dispatch, createDispatcher } from './api/dispatch';
+import { type HostAdapter, type Services, createHandlers } from './api/handlers';
+import { ProjectService } from './services/project-service';
+import { SettingsStore } from './services/settings-store';
+
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface Studio {
+  services: Services;
+  dispatch: Dispatch;
+  /** Subscribe a transport to pushed events; returns the unsubscribe function. */
+  subscribe(sink: EventSink): () => void;
+  emit: EventSink;
+  /** Save pending edits; called when the app quits. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The studio's services and API, independent of Electron: the desktop shell and the web
+ * host each create one and attach their transport to it.
+ */
+export async function createStudio(opts: { userDataDir: string; host: HostAdapter; log?: (msg: string) => void }): Promise<Studio> {
+  const log = opts.log ?? ((msg: string) => console.error(`[dwm-studio] ${msg}`));
+  const sinks = new Set<EventSink>();
+  const emit: EventSink = (event, payload) => {
+    // Events are checked against the contract like call outputs, so a bug cannot send the UI malformed data.
+    const checked = events[event].safeParse(payload);
+    if (!checked.success) {
+      log(`internal: event ${event} breaks the contract: ${checked.error.message}`);
+      return;
+    }
+    for (const sink of sinks) sink(event, checked.data as EventPayload<typeof event>);
+  };
+  const settings = new SettingsStore(opts.userDataDir);
+  await settings.load();
+  if (settings.loadWarning) log(settings.loadWarning);
+  const projects = new ProjectService({
+    settings,
+    appVersion: APP_VERSION,
+    onStatus: (status) => emit('project.status', status),
+  });
+  const services: Services = { appName: APP_NAME, appVersion: APP_VERSION, settings, projects };
+  const dispatch = createDispatcher(createHandlers(services, opts.host), log);
+  return {
+    services,
+    dispatch,
+    emit,
+    subscribe(sink) {
+      sinks.add(sink);
+      return () => sinks.delete(sink);
+    },
+    async shutdown() {
+      await projects.close().catch((err: Error) => log(`could not save on exit: ${err.message}`));
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { ProjectDocument } from '../project/schema';
+import { RecentProject, Settings, SettingsPatch } from '../settings/schema';
+
+/**
+ * The one API contract between the renderer and the main process. Every call and every
+ * pushed event is declared here once, with its schemas; the Electron IPC wiring, the
+ * preload bridge, the web host's HTTP/WebSocket routes and the renderer's client are all
+ * derived from this table, and main validates every input against it.
+ */
+
+const AbsPath = z
+  .string()
+  .min(1, 'a folder path is required')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'a path may not contain NUL characters');
+
+export const ProjectState = z.object({
+  dir: z.string(),
+  document: ProjectDocument,
+  /** Unsaved edits exist in memory. */
+  dirty: z.boolean(),
+  /** When project.json was last written by this session (or read, when nothing was written yet). */
+  savedAt: z.iso.datetime({ offset: true }).nullable(),
+  /** Increases on every accepted change, so clients can drop stale updates. */
+  revision: z.int().min(0),
+  /** Set when the project was opened from project.json.bak because project.json was unreadable. */
+  openedFromBackup: z.boolean(),
+  /** Schema version the file had when opened, when it was migrated on open. */
+  migratedFrom: z.int().nullable(),
+});
+export type ProjectState = z.infer<typeof ProjectState>;
+
+export const BackendInfo = z.object({
+  name: z.string(),
+  /** The runtime library for it is present in this install. */
+  available: z.boolean(),
+});
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  transport: z.enum(['electron', 'web']),
+  platform: z.string(),
+  /** Native open/save dialogs exist (Electron); the web host asks for paths as text. */
+  nativeDialogs: z.boolean(),
+  /** Where settings and the recent list live. */
+  userDataDir: z.string(),
+  /** Execution providers the bundled onnxruntime-node offers on this machine. */
+  inferenceBackends: z.array(BackendInfo),
+  /** Installed model bundles (none until the pipeline lands). */
+  models: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const MenuCommand = z.enum([
+  'project.new',
+  'project.open',
+  'project.save',
+  'project.close',
+  'edit.undo',
+  'edit.redo',
+  'app.settings',
+]);
+export type MenuCommand = z.infer<typeof MenuCommand>;
+
+export const ProjectStatus = z.object({
+  dir: z.string().nullable(),
+  dirty: z.boolean(),
+  saving: z.boolean(),
+  savedAt: z.iso.datetime({ offset: true }).nullable(),
+  revision: z.int().min(0),
+  /** The last autosave or save error, shown in the status bar until the next good save. */
+  error: z.string().nullable(),
+});
+export type ProjectStatus = z.infer<typeof ProjectStatus>;
+
+const Empty = z.object({}).strict();
+
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) {
+  return { input, output, summary };
+}
+
+export const calls = {
+  'app.info': call(Empty, AppInfo, 'Versions, transport and machine capabilities.'),
+  'settings.get': call(Empty, Settings, 'Read user settings.'),
+  'settings.update': call(SettingsPatch.strict(), Settings, 'Change user settings; returns the stored result.'),
+  'project.recent': call(
+    Empty,
+    z.array(RecentProject.extend({ exists: z.boolean() })),
+    'Recently opened projects, newest first, with whether their folder still exists.',
+  ),
+  'project.current': call(Empty, ProjectState.nullable(), 'The open project, or null.'),
+  'project.create': call(
+    z.object({ dir: AbsPath, name: z.string().trim().min(1, 'a project needs a name').max(200) }).strict(),
+    ProjectState,
+    'Create a project in an empty or new folder and open it.',
+  ),
+  'project.open': call(
+    z.object({ dir: AbsPath, fromBackup: z.boolean().default(false) }).strict(),
+    ProjectState,
+    'Open a project folder (or its last good version, project.json.bak).',
+  ),
+  'project.update': call(
+    z.object({ document: ProjectDocument, baseRevision: z.int().min(0) }).strict(),
+    ProjectState,
+    'Replace the open document; it is saved by autosave or project.save.',
+  ),
+  'project.save': call(Empty, ProjectState, 'Write the open project to disk now.'),
+  'project.close': call(Empty, z.object({ closed: z.boolean() }), 'Save pending edits and close the project.'),
+  'dialog.pickFolder': call(
+    z.object({ title: z.string().max(200), purpose: z.enum(['create', 'open']) }).strict(),
+    z.object({ path: z.string().nullable() }),
+    'Native folder picker (Electron only; the web host answers UNSUPPORTED).',
+  ),
+} as const;
+
+export const events = {
+  'project.status': ProjectStatus,
+  /** A native menu item was chosen; the renderer runs the command. */
+  'menu.command': z.object({ command: MenuCommand }),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(calls, name);
+}
+
+/** What a transport delivers to the renderer: an event name and its payload. */
+export type EventMessage = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+
+/**
+ * The client the renderer uses, whatever the transport. Electron's preload and the web
+ * client both implement it.
+ */
+export interface DwmApi {
+  readonly transport: 'electron' | 'web';
+  invoke<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Names used on the wire. */
+export const IPC_INVOKE_CHANNEL = 'dwm:invoke';
+export const IPC_EVENT_CHANNEL = 'dwm:event';
+export const HTTP_INVOKE_PREFIX = '/api/invoke/';
+export const WS_EVENTS_PATH = '/api/events';
+export const MEDIA_HTTP_PREFIX = '/media/';
+export const MEDIA_PROTOCOL = 'dwm-media';
