@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AppInfo, CallInput, CallName, CallOutput } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import { listInferenceBackends } from '../services/inference-backends';
@@ -33,6 +35,7 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
       platform: `${process.platform}-${process.arch}`,
       nativeDialogs: host.pickFolder !== undefined,
       userDataDir: settings.userDataDir,
+      projectsDir: path.join(os.homedir(), 'DWM Studio Projects'),
       inferenceBackends: listInferenceBackends(),
       models: [],
     }),

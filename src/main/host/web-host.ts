@@ -83,11 +83,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (url.pathname.startsWith(HTTP_INVOKE_PREFIX)) return handleInvoke(req, res, url);
     if (url.pathname.startsWith(MEDIA_HTTP_PREFIX)) return handleMedia(req, res, req.url ?? '');
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
-    statics(req, res, () => {
-      // Unknown paths get the app shell, so a reload on any client route still works.
-      req.url = '/index.html';
-      statics(req, res, () => sendText(res, 404, 'Not found'));
-    });
+    // The UI has no client-side routes, so anything sirv does not know is a plain 404.
+    statics(req, res, () => sendText(res, 404, 'Not found'));
   }
 
   async function handleInvoke(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

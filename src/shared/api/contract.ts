@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProjectDocument } from '../project/schema';
 import { RecentProject, Settings, SettingsPatch } from '../settings/schema';
+import type { Envelope } from './errors';
 
 /**
  * The one API contract between the renderer and the main process. Every call and every
@@ -46,6 +47,8 @@ export const AppInfo = z.object({
   nativeDialogs: z.boolean(),
   /** Where settings and the recent list live. */
   userDataDir: z.string(),
+  /** Where the New Project dialog suggests putting projects. */
+  projectsDir: z.string(),
   /** Execution providers the bundled onnxruntime-node offers on this machine. */
   inferenceBackends: z.array(BackendInfo),
   /** Installed model bundles (none until the pipeline lands). */
@@ -140,19 +143,22 @@ export function isCallName(name: unknown): name is CallName {
 export type EventMessage = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 
 /**
- * The client the renderer uses, whatever the transport. Electron's preload and the web
- * client both implement it.
+ * What a transport carries: raw envelopes one way, event messages the other. The preload
+ * bridge exposes one over IPC; the renderer's web transport implements one over HTTP and
+ * a WebSocket. Envelopes (not thrown errors) cross the bridge because errors lose their
+ * fields when contextBridge clones them.
  */
+export interface Transport {
+  readonly kind: 'electron' | 'web';
+  invoke(name: CallName, input: unknown): Promise<Envelope<unknown>>;
+  subscribe(listener: (message: EventMessage) => void): () => void;
+}
+
+/** The typed client the renderer uses, whatever the transport (built from a Transport). */
 export interface DwmApi {
   readonly transport: 'electron' | 'web';
   invoke<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** Names used on the wire. */
-export const IPC_INVOKE_CHANNEL = 'dwm:invoke';
-export const IPC_EVENT_CHANNEL = 'dwm:event';
-export const HTTP_INVOKE_PREFIX = '/api/invoke/';
-export const WS_EVENTS_PATH = '/api/events';
-export const MEDIA_HTTP_PREFIX = '/media/';
-export const MEDIA_PROTOCOL = 'dwm-media';
+export * from './wire';

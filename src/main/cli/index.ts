@@ -1,0 +1,97 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { APP_NAME, APP_VERSION, defaultUserDataDir } from '../app-meta';
+import { rendererBuildDir } from '../app-root';
+import { startWebHost } from '../host/web-host';
+import { ProjectService } from '../services/project-service';
+import { SettingsStore } from '../services/settings-store';
+import { createStudio } from '../studio';
+import { ensureRendererBuilt } from './ensure-build';
+
+/**
+ * `dwm-studio`: the studio's command line. Each subcommand uses the same services as the
+ * app; later capabilities add their own subcommands here.
+ */
+export function buildCli(): Command {
+  const program = new Command();
+  program
+    .name('dwm-studio')
+    .description(`${APP_NAME} ${APP_VERSION}: author egocentric hand-object shots and generate them with Dexterous World Models.`)
+    .version(APP_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('serve')
+    .description('Serve the studio to a browser on 127.0.0.1 (the same UI and services as the desktop app)')
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--project <dir>', 'open this project folder')
+    .option('--no-build', 'do not build the renderer when out/renderer is missing')
+    .option('--json', 'print one JSON line with url and openUrl (for scripts and tests)')
+    .action(async (opts: { port: number; project?: string; build: boolean; json?: boolean }) => {
+      await serve(opts);
+    });
+
+  program
+    .command('new')
+    .description('Create a new project folder (it must not exist yet, or be empty)')
+    .argument('<dir>', 'folder for the project')
+    .option('-n, --name <name>', 'project name (default: the folder name)')
+    .action(async (dir: string, opts: { name?: string }) => {
+      const settings = new SettingsStore(defaultUserDataDir());
+      await settings.load();
+      const projects = new ProjectService({ settings, appVersion: APP_VERSION });
+      const name = opts.name ?? path.basename(path.resolve(dir));
+      const state = await projects.create(dir, name);
+      await projects.close();
+      process.stdout.write(`Created project "${state.document.name}" in ${state.dir}\n`);
+    });
+
+  return program;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+export async function serve(opts: { port: number; project?: string; build: boolean; json?: boolean; banner?: string }): Promise<void> {
+  const rendererDir = rendererBuildDir();
+  if (opts.build) await ensureRendererBuilt();
+  const studio = await createStudio({ userDataDir: defaultUserDataDir(), host: { transport: 'web' } });
+  const settings = studio.services.settings.get();
+  if (opts.project) {
+    const dir = path.resolve(opts.project);
+    await fs.access(path.join(dir, 'project.json')).catch(() => {
+      throw new Error(`${dir} is not a DWM Studio project (no project.json); create one with: dwm-studio new ${dir}`);
+    });
+    await studio.services.projects.open(dir);
+  } else if (settings.reopenLastProject && settings.recentProjects[0]) {
+    const last = settings.recentProjects[0].dir;
+    await studio.services.projects.open(last).catch((err: Error) => console.error(`Could not reopen ${last}: ${err.message}`));
+  }
+  const host = await startWebHost({ studio, rendererDir, port: opts.port, log: (m) => console.error(m) });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ url: host.url, openUrl: host.openUrl, port: host.port })}\n`);
+  } else {
+    if (opts.banner) process.stdout.write(`${opts.banner}\n`);
+    process.stdout.write(`${APP_NAME} is serving on ${host.url}\nOpen this URL in a browser (it carries the access token):\n\n  ${host.openUrl}\n\nPress Ctrl+C to stop.\n`);
+  }
+  const stop = async () => {
+    await studio.shutdown();
+    await host.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function runCli(argv = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`dwm-studio: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,38 @@
+import { useEffect } from 'react';
+import { useStudio } from '../state/studio-store';
+import { OpenFailureBanner } from './OpenFailureBanner';
+import { ProjectDialog } from './ProjectDialog';
+import { SettingsDialog } from './SettingsDialog';
+import { ShotBinPanel } from './ShotBinPanel';
+import { StatusBar } from './StatusBar';
+import { TimelinePanel } from './TimelinePanel';
+import { Toasts } from './Toasts';
+import { Toolbar } from './Toolbar';
+import { useShortcuts } from './use-shortcuts';
+import { ViewportPanel } from './ViewportPanel';
+
+/** The studio shell: toolbar, viewport, shot bin, timeline and status bar. */
+export function App() {
+  const init = useStudio((s) => s.init);
+  const dialog = useStudio((s) => s.dialog);
+  useEffect(() => {
+    void init();
+  }, [init]);
+  useShortcuts();
+
+  return (
+    <div className="shell">
+      <Toolbar />
+      <OpenFailureBanner />
+      <main className="workspace">
+        <ViewportPanel />
+        <ShotBinPanel />
+        <TimelinePanel />
+      </main>
+      <StatusBar />
+      {dialog === 'new' || dialog === 'open' ? <ProjectDialog kind={dialog} /> : null}
+      {dialog === 'settings' ? <SettingsDialog /> : null}
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { useStudio } from '../state/studio-store';
+
+function savedLabel(dirty: boolean, saving: boolean, savedAt: string | null, error: string | null): string {
+  if (error) return 'Save failed';
+  if (saving) return 'Saving…';
+  if (dirty) return 'Unsaved changes';
+  if (!savedAt) return 'Not saved yet';
+  return `Saved ${new Date(savedAt).toLocaleTimeString()}`;
+}
+
+/** Project, save state, model and inference device at a glance. */
+export function StatusBar() {
+  const project = useStudio((s) => s.project);
+  const status = useStudio((s) => s.status);
+  const info = useStudio((s) => s.info);
+  const settings = useStudio((s) => s.settings);
+  const connected = useStudio((s) => s.connected);
+  const gpu = info?.inferenceBackends.find((b) => b.available && b.name !== 'cpu' && b.name !== 'webgpu');
+  const device =
+    settings?.executionProvider && settings.executionProvider !== 'auto'
+      ? settings.executionProvider.toUpperCase()
+      : gpu
+        ? `Auto (${gpu.name.toUpperCase()})`
+        : 'Auto (CPU)';
+  const saveError = status?.dir === project?.dir ? (status?.error ?? null) : null;
+  return (
+    <footer className="statusbar" aria-label="Status">
+      <span className="status-item" title={project?.dir}>
+        {project ? `Project: ${project.dir}` : 'No project'}
+      </span>
+      {project ? (
+        <span className={`status-item ${saveError ? 'error' : ''}`} data-testid="save-state" title={saveError ?? undefined}>
+          {savedLabel(project.dirty, status?.saving ?? false, project.savedAt, saveError)}
+        </span>
+      ) : null}
+      <span className="spacer" />
+      {!connected ? <span className="status-item error">Disconnected from the studio host; reconnecting…</span> : null}
+      <span className="status-item" title="Model bundles installed">
+        Model: {info && info.models.length > 0 ? info.models[0]?.name : 'none installed'}
+      </span>
+      <span className="status-item" title={`Runtimes in this install: ${info?.inferenceBackends.map((b) => `${b.name}${b.available ? '' : ' (missing)'}`).join(', ')}`}>
+        Device: {device}
+      </span>
+      <span className="status-item muted">
+        {info ? `${info.transport === 'web' ? 'Web host' : 'Desktop'} · v${info.version}` : ''}
+      </span>
+    </footer>
+  );
+}

@@ -1,0 +1,458 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProjectService } from '../../src/main/services/project-service';
+import { SettingsStore } from '../../src/main/services/settings-store';
+import type { ProjectStatus } from '../../src/shared/api/contract';
+import { ApiError } from '../../src/shared/api/errors';
+import { PROJECT_BACKUP_FILE, PROJECT_FILE, ProjectDocument } from '../../src/shared/project/schema';
+
+const APP_VERSION = '0.1.0-test';
+
+let tmp: string;
+let settings: SettingsStore;
+let service: ProjectService;
+let statuses: ProjectStatus[];
+
+/** A fresh service over fresh user settings; autosave is off unless a test turns it on. */
+async function makeService(autosaveSeconds = 0): Promise<ProjectService> {
+  settings = new SettingsStore(path.join(tmp, 'user-data'));
+  await settings.load();
+  await settings.update({ autosaveSeconds });
+  statuses = [];
+  service = new ProjectService({ settings, appVersion: APP_VERSION, onStatus: (s) => statuses.push(s) });
+  return service;
+}
+
+beforeEach(async () => {
+  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'dwm-project-')));
+  await makeService();
+});
+
+afterEach(async () => {
+  // Close first (it may save), so nothing writes into the folder while it is removed.
+  await service.close().catch(() => {});
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+async function readProjectJson(dir: string): Promise<unknown> {
+  return JSON.parse(await fs.readFile(path.join(dir, PROJECT_FILE), 'utf8'));
+}
+
+async function caught(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return err as ApiError;
+  }
+  throw new Error('expected an ApiError');
+}
+
+/** Create a project, then close it, leaving a valid project.json on disk. */
+async function createClosedProject(name = 'Kitchen'): Promise<string> {
+  const dir = path.join(tmp, 'proj');
+  await service.create(dir, name);
+  await service.close();
+  return dir;
+}
+
+/** Create a project and save one edit, so project.json.bak holds the first version. */
+async function createWithBackup(): Promise<string> {
+  const dir = path.join(tmp, 'proj');
+  const state = await service.create(dir, 'First');
+  await service.update({ ...state.document, name: 'Second' }, state.revision);
+  await service.save();
+  await service.close();
+  return dir;
+}
+
+async function corruptFilesIn(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir)).filter((n) => n.startsWith(`${PROJECT_FILE}.corrupt-`));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe('create', () => {
+  it('makes a new folder with a valid project.json and the scenes/ and takes/ folders', async () => {
+    const dir = path.join(tmp, 'new', 'kitchen');
+    const state = await service.create(dir, 'Kitchen');
+
+    expect(state.dir).toBe(dir);
+    expect(state.dirty).toBe(false);
+    expect(state.revision).toBe(0);
+    expect(state.document.name).toBe('Kitchen');
+    expect(state.document.appVersion).toBe(APP_VERSION);
+
+    const onDisk = ProjectDocument.parse(await readProjectJson(dir));
+    expect(onDisk).toEqual(state.document);
+    expect((await fs.readdir(dir)).sort()).toEqual([PROJECT_FILE, 'scenes', 'takes']);
+    expect((await fs.stat(path.join(dir, 'scenes'))).isDirectory()).toBe(true);
+    expect((await fs.stat(path.join(dir, 'takes'))).isDirectory()).toBe(true);
+  });
+
+  it('accepts an existing empty folder', async () => {
+    const dir = path.join(tmp, 'empty');
+    await fs.mkdir(dir);
+    await service.create(dir, 'Empty');
+    expect(ProjectDocument.safeParse(await readProjectJson(dir)).success).toBe(true);
+  });
+
+  it('remembers the project in the recent list', async () => {
+    const dir = path.join(tmp, 'proj');
+    await service.create(dir, 'Kitchen');
+    expect(settings.get().recentProjects[0]).toMatchObject({ dir, name: 'Kitchen' });
+  });
+
+  it('refuses a folder that is not empty and leaves it alone', async () => {
+    const dir = path.join(tmp, 'busy');
+    await fs.mkdir(dir);
+    await fs.writeFile(path.join(dir, 'holiday.jpg'), 'photo');
+    const err = await caught(service.create(dir, 'Busy'));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(await fs.readdir(dir)).toEqual(['holiday.jpg']);
+    expect(service.current()).toBeNull();
+  });
+
+  it('refuses a folder that already holds a project, without touching its project.json', async () => {
+    const dir = await createClosedProject();
+    const before = await fs.readFile(path.join(dir, PROJECT_FILE));
+    const err = await caught(service.create(dir, 'Again'));
+    expect(err.code).toBe('ALREADY_EXISTS');
+    expect(err.file).toBe(path.join(dir, PROJECT_FILE));
+    expect(Buffer.compare(await fs.readFile(path.join(dir, PROJECT_FILE)), before)).toBe(0);
+  });
+
+  it('refuses a path that is a file', async () => {
+    const file = path.join(tmp, 'a-file');
+    await fs.writeFile(file, 'x');
+    expect((await caught(service.create(file, 'X'))).code).toBe('BAD_INPUT');
+  });
+});
+
+describe('open', () => {
+  it('reads back what create wrote', async () => {
+    const dir = path.join(tmp, 'proj');
+    const created = await service.create(dir, 'Kitchen');
+    await service.close();
+    expect(service.current()).toBeNull();
+
+    const opened = await service.open(dir);
+    expect(opened.document).toEqual(created.document);
+    expect(opened).toMatchObject({ dir, dirty: false, revision: 0, openedFromBackup: false, migratedFrom: null });
+  });
+
+  it('keeps unsaved edits when the open project is opened again', async () => {
+    // Opening the same folder (e.g. from the recent list) saves the pending edit on close;
+    // what is then open must be that edit, not the file as it was before the save.
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await service.update({ ...state.document, notes: 'unsaved edit' }, 0);
+
+    const reopened = await service.open(state.dir);
+
+    expect((await readProjectJson(state.dir)) as { notes: string }).toMatchObject({ notes: 'unsaved edit' });
+    expect(reopened.document.notes).toBe('unsaved edit');
+  });
+
+  it('answers NOT_FOUND for a folder without project.json, and for a missing folder', async () => {
+    const plain = path.join(tmp, 'plain');
+    await fs.mkdir(plain);
+    expect((await caught(service.open(plain))).code).toBe('NOT_FOUND');
+    expect((await caught(service.open(path.join(tmp, 'nowhere')))).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('update', () => {
+  it('increments the revision, marks the project dirty and stamps modifiedAt', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const next = await service.update({ ...state.document, notes: 'hello' }, state.revision);
+    expect(next.revision).toBe(1);
+    expect(next.dirty).toBe(true);
+    expect(next.document.notes).toBe('hello');
+    expect(Date.parse(next.document.modifiedAt)).toBeGreaterThanOrEqual(Date.parse(state.document.modifiedAt));
+    // Not written yet: autosave is off in these tests.
+    expect((await readProjectJson(state.dir)) as { notes: string }).toMatchObject({ notes: '' });
+  });
+
+  it('rejects an edit based on an old revision (BAD_INPUT) and keeps the newer one', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await service.update({ ...state.document, notes: 'first' }, 0);
+    const err = await caught(service.update({ ...state.document, notes: 'stale' }, 0));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(service.current()?.document.notes).toBe('first');
+    expect(service.current()?.revision).toBe(1);
+  });
+
+  it('rejects a document that belongs to another project', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const err = await caught(service.update({ ...state.document, id: '9b2e7c1a-5d4f-4e3b-8a6c-1f0e2d3c4b5a' }, 0));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(service.current()?.revision).toBe(0);
+    expect(service.current()?.dirty).toBe(false);
+  });
+
+  it('answers NO_PROJECT when nothing is open', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await service.close();
+    expect((await caught(service.update(state.document, 0))).code).toBe('NO_PROJECT');
+    expect((await caught(service.save())).code).toBe('NO_PROJECT');
+  });
+});
+
+describe('save', () => {
+  it('writes the document and keeps the previous version as project.json.bak', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'First');
+    const firstOnDisk = await readProjectJson(state.dir);
+    await service.update({ ...state.document, name: 'Second' }, 0);
+
+    const saved = await service.save();
+
+    expect(saved.dirty).toBe(false);
+    expect(saved.savedAt).not.toBeNull();
+    expect((await readProjectJson(state.dir)) as { name: string }).toMatchObject({ name: 'Second' });
+    const backup = JSON.parse(await fs.readFile(path.join(state.dir, PROJECT_BACKUP_FILE), 'utf8'));
+    expect(backup).toEqual(firstOnDisk);
+    expect(backup.name).toBe('First');
+  });
+
+  it('reports a failed save in the status, keeps the edit dirty, and clears the error after a good save', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await service.update({ ...state.document, notes: 'pending' }, 0);
+    // A non-empty folder where the backup goes makes the write fail, even as root.
+    const bak = path.join(state.dir, PROJECT_BACKUP_FILE);
+    await fs.mkdir(bak);
+    await fs.writeFile(path.join(bak, 'x'), 'x');
+
+    const err = await caught(service.save());
+    expect(err.code).toBe('IO');
+    expect(err.file).toBe(path.join(state.dir, PROJECT_FILE));
+    expect(service.status()).toMatchObject({ dirty: true, saving: false });
+    expect(service.status().error).toContain(PROJECT_FILE);
+    expect((await readProjectJson(state.dir)) as { notes: string }).toMatchObject({ notes: '' });
+
+    await fs.rm(bak, { recursive: true });
+    await service.save();
+    expect(service.status()).toMatchObject({ dirty: false, error: null });
+    expect((await readProjectJson(state.dir)) as { notes: string }).toMatchObject({ notes: 'pending' });
+  });
+
+  it('serialises concurrent saves and ends with the newest document on disk', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await service.update({ ...state.document, notes: 'one' }, 0);
+    const first = service.save();
+    await service.update({ ...state.document, notes: 'two' }, 1);
+    const second = service.save();
+    await Promise.all([first, second]);
+    expect((await readProjectJson(state.dir)) as { notes: string }).toMatchObject({ notes: 'two' });
+    expect(service.current()?.dirty).toBe(false);
+  });
+});
+
+describe('a project.json that cannot be used', () => {
+  it('is refused as PROJECT_INVALID with the file and line when it is not JSON, and left byte for byte', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    // Cut off mid-file, as after a crash or a bad merge.
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, text.slice(0, text.indexOf('"appVersion"')));
+    const before = await fs.readFile(file);
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.file).toBe(file);
+    expect(err.message).toContain(file);
+    expect(err.message).toMatch(/line \d+, column \d+/);
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+    expect(service.current()).toBeNull();
+    expect(await corruptFilesIn(dir)).toEqual([]);
+  });
+
+  it('names the line of a stray word in the middle of the file', async () => {
+    // A typical hand-edit mistake: an unquoted value on line 3.
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    await fs.writeFile(file, '{\n  "schemaVersion": 2,\n  "name": Kitchen\n}\n');
+    const before = await fs.readFile(file);
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.message).toContain(file);
+    expect(err.message).toMatch(/line 3, column \d+/);
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+  });
+
+  it('names the bad field when the JSON is valid but a field has the wrong type', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    const doc = (await readProjectJson(dir)) as { shotDefaults: Record<string, unknown> };
+    doc.shotDefaults.fps = 'eight';
+    await fs.writeFile(file, JSON.stringify(doc, null, 2));
+    const before = await fs.readFile(file);
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('shotDefaults.fps');
+    expect(err.message).toContain('shotDefaults.fps');
+    expect(err.message).toContain(file);
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+    expect(service.current()).toBeNull();
+  });
+
+  it('is refused when written by a newer studio', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    const doc = (await readProjectJson(dir)) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...doc, schemaVersion: 3 }));
+    const err = await caught(service.open(dir));
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('schemaVersion');
+    expect(err.message).toContain('newer');
+  });
+
+  it('does not close the project that was open when opening another one fails', async () => {
+    const broken = await createClosedProject();
+    await fs.writeFile(path.join(broken, PROJECT_FILE), '{');
+    const good = await service.create(path.join(tmp, 'good'), 'Good');
+    await caught(service.open(broken));
+    expect(service.current()?.dir).toBe(good.dir);
+  });
+
+  it('can be recovered from project.json.bak; the next save moves the bad file aside and writes a good one', async () => {
+    const dir = await createWithBackup();
+    const file = path.join(dir, PROJECT_FILE);
+    await fs.writeFile(file, '{ "schemaVersion": 2, "name": "half-written');
+    const corruptBytes = await fs.readFile(file);
+    expect((await caught(service.open(dir))).code).toBe('PROJECT_INVALID');
+
+    const recovered = await service.open(dir, true);
+    expect(recovered.openedFromBackup).toBe(true);
+    expect(recovered.dirty).toBe(true);
+    expect(recovered.document.name).toBe('First');
+    // Opening alone changes nothing on disk.
+    expect(Buffer.compare(await fs.readFile(file), corruptBytes)).toBe(0);
+
+    const saved = await service.save();
+    expect(saved.openedFromBackup).toBe(false);
+    expect(saved.dirty).toBe(false);
+
+    const kept = await corruptFilesIn(dir);
+    expect(kept).toHaveLength(1);
+    expect(Buffer.compare(await fs.readFile(path.join(dir, kept[0] as string)), corruptBytes)).toBe(0);
+    expect(ProjectDocument.parse(await readProjectJson(dir)).name).toBe('First');
+  });
+
+  it('answers NOT_FOUND when asked for a backup that does not exist', async () => {
+    const dir = await createClosedProject();
+    expect((await caught(service.open(dir, true))).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('a schema 1 project', () => {
+  it('opens migrated and dirty, and the old file stays as it is until the project is saved', async () => {
+    const dir = path.join(tmp, 'old');
+    await fs.mkdir(dir);
+    const file = path.join(dir, PROJECT_FILE);
+    await fs.writeFile(file, JSON.stringify({ schemaVersion: 1, title: 'Prototype', created: '2024-03-04T05:06:07Z' }));
+    const before = await fs.readFile(file);
+
+    const state = await service.open(dir);
+
+    expect(state.migratedFrom).toBe(1);
+    expect(state.dirty).toBe(true);
+    expect(state.document).toMatchObject({ schemaVersion: 2, name: 'Prototype', createdAt: '2024-03-04T05:06:07.000Z', appVersion: APP_VERSION });
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+
+    await service.save();
+    const upgraded = ProjectDocument.parse(await readProjectJson(dir));
+    expect(upgraded.id).toBe(state.document.id);
+    expect(upgraded.schemaVersion).toBe(2);
+  });
+});
+
+describe('autosave', () => {
+  it('writes an edit to disk after the configured delay', async () => {
+    await makeService(1);
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await service.update({ ...state.document, notes: 'autosaved' }, 0);
+    expect((await readProjectJson(state.dir)) as { notes: string }).toMatchObject({ notes: '' });
+
+    // Poll rather than sleep a fixed time, so the test is as fast as the save (about 1 s).
+    const deadline = Date.now() + 2500;
+    let notes = '';
+    while (Date.now() < deadline) {
+      notes = ((await readProjectJson(state.dir)) as { notes: string }).notes;
+      if (notes === 'autosaved') break;
+      await sleep(50);
+    }
+    expect(notes).toBe('autosaved');
+    // Wait for save() to finish updating the in-memory state after its write.
+    await sleep(50);
+    expect(service.current()?.dirty).toBe(false);
+  });
+
+  it('writes nothing when autosave is off', async () => {
+    await makeService(0);
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const before = await fs.readFile(path.join(state.dir, PROJECT_FILE));
+    await service.update({ ...state.document, notes: 'not yet' }, 0);
+    await sleep(1200);
+    expect(Buffer.compare(await fs.readFile(path.join(state.dir, PROJECT_FILE)), before)).toBe(0);
+    expect(service.current()?.dirty).toBe(true);
+  });
+});
+
+describe('status and close', () => {
+  it('reports dirty after an edit and clean after the save', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    statuses.length = 0;
+    await service.update({ ...state.document, notes: 'x' }, 0);
+    await service.save();
+
+    const dirtyAt = statuses.findIndex((s) => s.dirty);
+    const cleanAt = statuses.findIndex((s, i) => i > dirtyAt && !s.dirty);
+    expect(dirtyAt).toBeGreaterThanOrEqual(0);
+    expect(cleanAt).toBeGreaterThan(dirtyAt);
+    expect(statuses.some((s) => s.saving)).toBe(true);
+    const last = statuses.at(-1);
+    expect(last).toMatchObject({ dir: state.dir, dirty: false, saving: false, revision: 1, error: null });
+  });
+
+  it('saves pending edits when the project is closed', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await service.update({ ...state.document, notes: 'keep me' }, 0);
+    expect(await service.close()).toBe(true);
+    expect(service.current()).toBeNull();
+    expect(statuses.at(-1)).toMatchObject({ dir: null, dirty: false });
+    expect((await readProjectJson(state.dir)) as { notes: string }).toMatchObject({ notes: 'keep me' });
+  });
+
+  it('close answers false when nothing is open', async () => {
+    expect(await service.close()).toBe(false);
+  });
+});
+
+describe('resolveMedia', () => {
+  it('resolves a file inside the project and refuses paths that leave it', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    await fs.mkdir(path.join(state.dir, 'media'));
+    await fs.writeFile(path.join(state.dir, 'media', 'a.txt'), 'a');
+    await fs.writeFile(path.join(tmp, 'outside.txt'), 'secret');
+    await fs.symlink(path.join(tmp, 'outside.txt'), path.join(state.dir, 'media', 'link.txt'));
+
+    expect(await service.resolveMedia('media/a.txt')).toBe(path.join(state.dir, 'media', 'a.txt'));
+    expect((await caught(service.resolveMedia('../outside.txt'))).code).toBe('FORBIDDEN');
+    expect((await caught(service.resolveMedia(path.join(tmp, 'outside.txt')))).code).toBe('FORBIDDEN');
+    expect((await caught(service.resolveMedia('media/link.txt'))).code).toBe('FORBIDDEN');
+    expect((await caught(service.resolveMedia('media/none.txt'))).code).toBe('NOT_FOUND');
+  });
+
+  it('answers NO_PROJECT when nothing is open', async () => {
+    expect((await caught(service.resolveMedia('a.txt'))).code).toBe('NO_PROJECT');
+  });
+});
