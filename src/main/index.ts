@@ -4,9 +4,9 @@
  */
 import { app, dialog } from 'electron';
 import { APP_NAME } from './app-meta';
-import { registerPrivilegedSchemes, registerProtocols } from './electron/protocols';
 import { wireIpc } from './electron/ipc';
 import { installMenu } from './electron/menu';
+import { registerPrivilegedSchemes, registerProtocols } from './electron/protocols';
 import { applySessionSecurity, createMainWindow } from './electron/window';
 import { createStudio } from './studio';
 

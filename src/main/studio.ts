@@ -1,7 +1,7 @@
 import { type EventName, type EventPayload, events } from '../shared/api/contract';
+import { createDispatcher, type Dispatch } from './api/dispatch';
+import { createHandlers, type HostAdapter, type Services } from './api/handlers';
 import { APP_NAME, APP_VERSION } from './app-meta';
-import { type Dispatch, createDispatcher } from './api/dispatch';
-import { type HostAdapter, type Services, createHandlers } from './api/handlers';
 import { ProjectService } from './services/project-service';
 import { SettingsStore } from './services/settings-store';
 

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Studio, createStudio } from '../../src/main/studio';
+import { createStudio, type Studio } from '../../src/main/studio';
 import { AppInfo, type EventName, ProjectState, type ProjectStatus } from '../../src/shared/api/contract';
 import type { Envelope } from '../../src/shared/api/errors';
 

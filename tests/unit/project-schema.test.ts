@@ -112,13 +112,19 @@ describe('migrateProject', () => {
   });
 
   it('gives each migrated document its own copy of the shot defaults', () => {
-    const { document } = migrateProject({ schemaVersion: 1, title: 'x', created: '2024-01-01T00:00:00Z' }, { appVersion: '1', newId: () => ID });
+    const { document } = migrateProject(
+      { schemaVersion: 1, title: 'x', created: '2024-01-01T00:00:00Z' },
+      { appVersion: '1', newId: () => ID },
+    );
     document.shotDefaults.fps = 24;
     expect(DEFAULT_SHOT.fps).toBe(8);
   });
 
   it('names a v1 project with a blank title "Untitled project"', () => {
-    const { document } = migrateProject({ schemaVersion: 1, title: '  ', created: '2024-01-01T00:00:00Z' }, { appVersion: '1', newId: () => ID });
+    const { document } = migrateProject(
+      { schemaVersion: 1, title: '  ', created: '2024-01-01T00:00:00Z' },
+      { appVersion: '1', newId: () => ID },
+    );
     expect(document.name).toBe('Untitled project');
   });
 

@@ -365,7 +365,12 @@ describe('a schema 1 project', () => {
 
     expect(state.migratedFrom).toBe(1);
     expect(state.dirty).toBe(true);
-    expect(state.document).toMatchObject({ schemaVersion: 2, name: 'Prototype', createdAt: '2024-03-04T05:06:07.000Z', appVersion: APP_VERSION });
+    expect(state.document).toMatchObject({
+      schemaVersion: 2,
+      name: 'Prototype',
+      createdAt: '2024-03-04T05:06:07.000Z',
+      appVersion: APP_VERSION,
+    });
     expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
 
     await service.save();

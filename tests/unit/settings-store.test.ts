@@ -109,7 +109,11 @@ describe('SettingsStore', () => {
       ['is not JSON', '{ "autosaveSeconds": 10,, }', 'line 1'],
       ['is empty', '', 'empty'],
       ['has a wrong-typed field', '{ "autosaveSeconds": "ten", "reopenLastProject": false }\n', 'autosaveSeconds'],
-      ['has a bad value in a list', '{ "recentProjects": [{ "dir": "/a", "name": "A", "openedAt": "soon" }] }', 'recentProjects[0].openedAt'],
+      [
+        'has a bad value in a list',
+        '{ "recentProjects": [{ "dir": "/a", "name": "A", "openedAt": "soon" }] }',
+        'recentProjects[0].openedAt',
+      ],
     ])('is kept aside byte for byte when it %s, and the defaults are used', async (_label, content, detail) => {
       const file = path.join(userDataDir, 'settings.json');
       await fs.writeFile(file, content);

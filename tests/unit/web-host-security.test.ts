@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type WebHost, startWebHost } from '../../src/main/host/web-host';
-import { type Studio, createStudio } from '../../src/main/studio';
+import { startWebHost, type WebHost } from '../../src/main/host/web-host';
+import { createStudio, type Studio } from '../../src/main/studio';
 
 const INDEX_HTML = '<!doctype html><title>DWM Studio test shell</title>';
 
@@ -26,7 +26,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
-  await host.close();
+  // Bounded, so that one test leaving a socket half-open cannot hang every later test.
+  await Promise.race([host.close(), new Promise((resolve) => setTimeout(resolve, 2000))]);
   await studio.shutdown();
   await fs.rm(tmp, { recursive: true, force: true });
 });
@@ -96,6 +97,11 @@ describe('token', () => {
     expect((await request({ path: '/', headers: { Cookie: 'dwm_token=WRONG' } })).status).toBe(401);
   });
 
+  it('answers 401, not a server error, for a cookie with broken percent-encoding', async () => {
+    const reply = await request({ path: '/', headers: { Cookie: 'dwm_token=%E0%A4%A' } });
+    expect(reply.status).toBe(401);
+  });
+
   it('turns the right token into an HttpOnly, SameSite=Strict cookie and drops it from the address', async () => {
     const reply = await request({ path: `/?token=${host.token}` });
     expect(reply.status).toBe(303);
@@ -119,6 +125,22 @@ describe('token', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-eval');
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+describe('static files', () => {
+  it('answers 404 for a path outside the renderer folder', async () => {
+    // Raw "..": the host must not serve files beside or above the renderer folder.
+    await fs.writeFile(path.join(tmp, 'beside.txt'), 'not for the browser');
+    for (const p of ['/../beside.txt', '/%2e%2e/beside.txt', '/etc/passwd', '/no/such/page']) {
+      const reply = await request({ path: p, headers: bearer() });
+      expect(reply.status, p).toBe(404);
+      expect(reply.body).not.toContain('not for the browser');
+    }
+  });
+
+  it('refuses methods other than GET and HEAD for pages', async () => {
+    expect((await request({ method: 'POST', path: '/', headers: bearer() })).status).toBe(405);
   });
 });
 
@@ -176,11 +198,10 @@ describe('API', () => {
     expect(JSON.parse(reply.body).error.code).toBe('BAD_INPUT');
   });
 
-  it('DBG', async () => {
-    for (const p of ['/', '/index.html', '/some/route', '/etc/passwd', '/a/../index.html']) {
-      const r = await request({ path: p, headers: bearer() });
-      console.log('DBG2', p, r.status, r.body.slice(0, 60));
-    }
+  it('answers a call name with broken percent-encoding as a client error, not a server error', async () => {
+    const reply = await invoke('%E0%A4%A', {});
+    expect(reply.status).toBeGreaterThanOrEqual(400);
+    expect(reply.status).toBeLessThan(500);
   });
 
   it('refuses GET for API calls', async () => {
@@ -220,7 +241,6 @@ describe('media', () => {
   ])('refuses %s (403 or 404) and never leaks the file', async (_label, rawPath) => {
     await projectWithMedia();
     const reply = await request({ path: rawPath, headers: bearer() });
-    console.log('DBG', rawPath, reply.status, reply.body.slice(0, 80));
     expect([403, 404]).toContain(reply.status);
     expect(reply.body).not.toContain('root:');
   });
@@ -265,6 +285,23 @@ describe('events WebSocket', () => {
       ws.on('error', reject);
     });
     expect(status).toBe(401);
+  });
+
+  it('answers 401 to a cookie with broken percent-encoding, and the host keeps serving', async () => {
+    // Parsing the cookie must not throw inside the server's upgrade listener: there an
+    // exception is uncaught and ends the host process.
+    const ws = connect({ Cookie: 'dwm_token=%E0%A4%A' });
+    const outcome = await new Promise<string | number>((resolve) => {
+      const timer = setTimeout(() => resolve('no answer'), 2000);
+      ws.on('unexpected-response', (_req, res) => {
+        clearTimeout(timer);
+        resolve(res.statusCode ?? 0);
+      });
+      ws.on('open', () => resolve('opened'));
+      ws.on('error', (err) => resolve(`error: ${err.message}`));
+    });
+    expect(outcome).toBe(401);
+    expect((await invoke('app.info', {})).status).toBe(200);
   });
 
   it('opens with the token and pushes project.status after a save through the API', async () => {

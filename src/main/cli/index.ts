@@ -13,6 +13,9 @@ import { ensureRendererBuilt } from './ensure-build';
  * `dwm-studio`: the studio's command line. Each subcommand uses the same services as the
  * app; later capabilities add their own subcommands here.
  */
+/** A fixed default port makes the URL predictable (SSH tunnels, bookmarks); the token still guards it. */
+export const DEFAULT_PORT = 4680;
+
 export function buildCli(): Command {
   const program = new Command();
   program
@@ -24,12 +27,18 @@ export function buildCli(): Command {
   program
     .command('serve')
     .description('Serve the studio to a browser on 127.0.0.1 (the same UI and services as the desktop app)')
-    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option(
+      '-p, --port <n>',
+      `port to listen on; 0 picks a free one (default ${DEFAULT_PORT}, or a free one when that is taken)`,
+      parsePort,
+    )
     .option('--project <dir>', 'open this project folder')
     .option('--no-build', 'do not build the renderer when out/renderer is missing')
     .option('--json', 'print one JSON line with url and openUrl (for scripts and tests)')
-    .action(async (opts: { port: number; project?: string; build: boolean; json?: boolean }) => {
-      await serve(opts);
+    .action(async (opts: { port?: number; project?: string; build: boolean; json?: boolean }) => {
+      // `npm start` passes its explanation of why the desktop app did not start.
+      const banner = process.env.DWM_SERVE_BANNER;
+      await serve(banner ? { ...opts, banner } : opts);
     });
 
   program
@@ -56,7 +65,7 @@ function parsePort(value: string): number {
   return n;
 }
 
-export async function serve(opts: { port: number; project?: string; build: boolean; json?: boolean; banner?: string }): Promise<void> {
+export async function serve(opts: { port?: number; project?: string; build: boolean; json?: boolean; banner?: string }): Promise<void> {
   const rendererDir = rendererBuildDir();
   if (opts.build) await ensureRendererBuilt();
   const studio = await createStudio({ userDataDir: defaultUserDataDir(), host: { transport: 'web' } });
@@ -71,12 +80,23 @@ export async function serve(opts: { port: number; project?: string; build: boole
     const last = settings.recentProjects[0].dir;
     await studio.services.projects.open(last).catch((err: Error) => console.error(`Could not reopen ${last}: ${err.message}`));
   }
-  const host = await startWebHost({ studio, rendererDir, port: opts.port, log: (m) => console.error(m) });
+  const log = (m: string) => console.error(m);
+  let host: Awaited<ReturnType<typeof startWebHost>>;
+  try {
+    host = await startWebHost({ studio, rendererDir, port: opts.port ?? DEFAULT_PORT, log });
+  } catch (err) {
+    // Only the default port falls back; a port the user asked for is theirs to free.
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port !== undefined) throw err;
+    console.error(`Port ${DEFAULT_PORT} is in use; picking a free port.`);
+    host = await startWebHost({ studio, rendererDir, port: 0, log });
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, openUrl: host.openUrl, port: host.port })}\n`);
   } else {
     if (opts.banner) process.stdout.write(`${opts.banner}\n`);
-    process.stdout.write(`${APP_NAME} is serving on ${host.url}\nOpen this URL in a browser (it carries the access token):\n\n  ${host.openUrl}\n\nPress Ctrl+C to stop.\n`);
+    process.stdout.write(
+      `${APP_NAME} is serving on ${host.url}\nOpen this URL in a browser (it carries the access token):\n\n  ${host.openUrl}\n\nPress Ctrl+C to stop.\n`,
+    );
   }
   const stop = async () => {
     await studio.shutdown();

@@ -1,4 +1,4 @@
-import { type BrowserWindow, Menu, type MenuItemConstructorOptions, app } from 'electron';
+import { app, type BrowserWindow, Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/api/contract';
 import { IPC_EVENT_CHANNEL } from '../../shared/api/wire';
 

@@ -8,7 +8,7 @@ import { HTTP_INVOKE_PREFIX, MEDIA_HTTP_PREFIX, WS_EVENTS_PATH } from '../../sha
 import { ApiError, type Envelope } from '../../shared/api/errors';
 import { contentSecurityPolicy } from '../../shared/security/csp';
 import type { Studio } from '../studio';
-import { TOKEN_COOKIE, hasValidToken, hostHeaderAllowed, newToken, originAllowed, tokenFromQuery } from './auth';
+import { hasValidToken, hostHeaderAllowed, newToken, originAllowed, TOKEN_COOKIE, tokenFromQuery } from './auth';
 
 export interface WebHostOptions {
   studio: Studio;
@@ -81,7 +81,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!hasValidToken(req, token)) return sendText(res, 401, unauthorisedText);
 
     if (url.pathname.startsWith(HTTP_INVOKE_PREFIX)) return handleInvoke(req, res, url);
-    if (url.pathname.startsWith(MEDIA_HTTP_PREFIX)) return handleMedia(req, res, req.url ?? '');
+    // Media is routed on the raw path, before URL parsing folds '..' away, so that every
+    // attempt to climb out reaches the confinement check and is refused as such.
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (rawPath.startsWith(MEDIA_HTTP_PREFIX)) return handleMedia(req, res, rawPath);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
     // The UI has no client-side routes, so anything sirv does not know is a plain 404.
     statics(req, res, () => sendText(res, 404, 'Not found'));
@@ -93,7 +96,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendJson(res, 415, envelopeError('BAD_INPUT', 'API calls take a JSON body (Content-Type: application/json)'));
     }
-    const name = decodeURIComponent(url.pathname.slice(HTTP_INVOKE_PREFIX.length));
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice(HTTP_INVOKE_PREFIX.length));
+    } catch {
+      return sendJson(res, 400, envelopeError('BAD_INPUT', 'The API call name is not valid URL encoding'));
+    }
     let input: unknown;
     try {
       const body = await readBody(req, MAX_BODY_BYTES);
@@ -105,13 +113,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
   }
 
-  async function handleMedia(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
+  async function handleMedia(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
-    // Decode from the raw URL: Node does not normalise "..", and decoding each segment catches %2e%2e and %2f.
-    const rawPath = rawUrl.split('?')[0]?.slice(MEDIA_HTTP_PREFIX.length) ?? '';
+    // Each segment is decoded on its own, so %2e%2e and %2f become '..' and '/' that the confinement check then sees.
     let relative: string;
     try {
-      relative = rawPath.split('/').map(decodeURIComponent).join('/');
+      relative = rawPath.slice(MEDIA_HTTP_PREFIX.length).split('/').map(decodeURIComponent).join('/');
     } catch {
       return sendText(res, 400, 'Bad media path encoding');
     }

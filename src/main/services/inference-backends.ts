@@ -17,7 +17,13 @@ const require = createRequire(import.meta.url);
 export function listInferenceBackends(): BackendInfo[] {
   try {
     const ort = require('onnxruntime-node') as { listSupportedBackends?: () => { name: string; bundled: boolean }[] };
-    const binDir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+    const binDir = path.join(
+      path.dirname(require.resolve('onnxruntime-node/package.json')),
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
     return (ort.listSupportedBackends?.() ?? []).map((b) => ({
       name: b.name,
       available: b.bundled || providerLibraryPresent(binDir, b.name),

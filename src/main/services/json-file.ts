@@ -1,7 +1,11 @@
 import { promises as fs } from 'node:fs';
+import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import { ApiError } from '../../shared/api/errors';
 
-export type JsonRead = { kind: 'missing' } | { kind: 'ok'; value: unknown; text: string } | { kind: 'unparsable'; message: string; text: string };
+export type JsonRead =
+  | { kind: 'missing' }
+  | { kind: 'ok'; value: unknown; text: string }
+  | { kind: 'unparsable'; message: string; text: string };
 
 /** Read and parse a JSON file, telling a missing file from a broken one (line and column in the message). */
 export async function readJsonFile(file: string): Promise<JsonRead> {
@@ -14,18 +18,27 @@ export async function readJsonFile(file: string): Promise<JsonRead> {
   }
   try {
     return { kind: 'ok', value: JSON.parse(text), text };
-  } catch (err) {
-    return { kind: 'unparsable', message: describeJsonError(text, err as Error), text };
+  } catch {
+    return { kind: 'unparsable', message: describeJsonError(text), text };
   }
 }
 
-function describeJsonError(text: string, err: Error): string {
+/**
+ * JSON.parse's messages differ between engines and often carry no position, so the
+ * location comes from a tolerant parser (jsonc-parser, strict options) run on the same text.
+ */
+function describeJsonError(text: string): string {
   if (text.trim() === '') return 'the file is empty';
-  const m = /position (\d+)/.exec(err.message);
-  if (!m) return `not valid JSON (${err.message})`;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return 'not valid JSON';
+  const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return `not valid JSON at line ${line}, column ${column} (${err.message.replace(/ in JSON at position \d+.*$/, '')})`;
+  const column = first.offset - before.lastIndexOf('\n');
+  return `not valid JSON at line ${line}, column ${column} (${humanise(printParseErrorCode(first.error))})`;
+}
+
+function humanise(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ApiError, formatIssuePath } from '../../shared/api/errors';
 import type { ProjectState, ProjectStatus } from '../../shared/api/contract';
+import { ApiError, formatIssuePath } from '../../shared/api/errors';
 import { MigrationError, migrateProject } from '../../shared/project/migrations';
-import { DEFAULT_SHOT, PROJECT_BACKUP_FILE, PROJECT_FILE, type ProjectDocument, ProjectDocument as ProjectDocumentSchema } from '../../shared/project/schema';
+import {
+  DEFAULT_SHOT,
+  PROJECT_BACKUP_FILE,
+  PROJECT_FILE,
+  type ProjectDocument,
+  ProjectDocument as ProjectDocumentSchema,
+} from '../../shared/project/schema';
 import { writeJsonAtomic } from './fs/atomic-write';
 import { resolveInside } from './fs/path-confinement';
 import { readJsonFile } from './json-file';
@@ -107,7 +113,16 @@ export class ProjectService {
       notes: '',
     });
     await writeJsonAtomic(path.join(dir, PROJECT_FILE), document);
-    this.proj = { dir, document, dirty: false, savedAt: at, revision: 0, openedFromBackup: false, migratedFrom: null, diskFileCorrupt: false };
+    this.proj = {
+      dir,
+      document,
+      dirty: false,
+      savedAt: at,
+      revision: 0,
+      openedFromBackup: false,
+      migratedFrom: null,
+      diskFileCorrupt: false,
+    };
     this.lastError = null;
     await this.opts.settings.rememberProject(dir, document.name);
     this.emitStatus();
@@ -118,6 +133,8 @@ export class ProjectService {
     const dir = path.resolve(dirInput);
     const stat = await fs.stat(dir).catch(() => null);
     if (!stat?.isDirectory()) throw new ApiError('NOT_FOUND', `${dir}: no such folder`, { file: dir });
+    // Reopening the open project must not drop unsaved edits: write them before reading.
+    if (this.proj && this.proj.dir === dir && this.proj.dirty) await this.save();
     const mainFile = path.join(dir, PROJECT_FILE);
     const file = fromBackup ? path.join(dir, PROJECT_BACKUP_FILE) : mainFile;
     const { document, fromVersion } = await this.readProjectFile(file);
@@ -237,6 +254,8 @@ export class ProjectService {
       }
       await writeJsonAtomic(file, snapshot);
       open.savedAt = this.now().toISOString();
+      // The recent list shows the name as last saved.
+      await this.opts.settings.rememberProject(open.dir, snapshot.name);
       if (open.revision === revision) open.dirty = false;
       open.openedFromBackup = false;
       this.lastError = null;

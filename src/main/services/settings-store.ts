@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { formatIssuePath } from '../../shared/api/errors';
-import { MAX_RECENT_PROJECTS, type Settings, Settings as SettingsSchema, type SettingsPatch } from '../../shared/settings/schema';
+import { MAX_RECENT_PROJECTS, type Settings, type SettingsPatch, Settings as SettingsSchema } from '../../shared/settings/schema';
 import { writeJsonAtomic } from './fs/atomic-write';
 import { readJsonFile } from './json-file';
 

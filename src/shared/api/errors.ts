@@ -5,17 +5,7 @@ import { z } from 'zod';
  * show the message and, where it applies, the file and the field that caused it.
  */
 export const ApiErrorShape = z.object({
-  code: z.enum([
-    'BAD_INPUT',
-    'NOT_FOUND',
-    'ALREADY_EXISTS',
-    'PROJECT_INVALID',
-    'NO_PROJECT',
-    'FORBIDDEN',
-    'UNSUPPORTED',
-    'IO',
-    'INTERNAL',
-  ]),
+  code: z.enum(['BAD_INPUT', 'NOT_FOUND', 'ALREADY_EXISTS', 'PROJECT_INVALID', 'NO_PROJECT', 'FORBIDDEN', 'UNSUPPORTED', 'IO', 'INTERNAL']),
   message: z.string(),
   file: z.string().optional(),
   field: z.string().optional(),

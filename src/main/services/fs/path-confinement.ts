@@ -42,5 +42,6 @@ export function resolveInsideLexically(root: string, relative: string): string {
 
 export function isWithin(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // A name like '..notes.txt' is inside; only '..' itself or '../…' climbs out.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }

@@ -19,5 +19,8 @@ export function onConnectionChange(listener: ConnectionListener): () => void {
 
 /** The one API client of the renderer; the UI does not know which transport is underneath. */
 export const api: DwmApi = createApiClient(
-  window.dwmTransport ?? createWebTransport((connected) => connectionListeners.forEach((l) => l(connected))),
+  window.dwmTransport ??
+    createWebTransport((connected) => {
+      for (const listener of connectionListeners) listener(connected);
+    }),
 );

@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useId } from 'react';
 
-/** A modal dialog: Escape or the backdrop closes it. */
+/** A modal dialog. Escape closes it; a stray click on the backdrop does not, so typed input is not lost. */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const titleId = useId();
   useEffect(() => {
@@ -11,7 +11,7 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>
         <h2 id={titleId}>{title}</h2>
         {children}

@@ -19,7 +19,11 @@ export function OpenFailureBanner() {
       </div>
       <div className="banner-actions">
         {failure.code === 'PROJECT_INVALID' ? (
-          <button type="button" onClick={() => void openProject(failure.dir, true)} title="Open project.json.bak, the last version that was saved without errors">
+          <button
+            type="button"
+            onClick={() => void openProject(failure.dir, true)}
+            title="Open project.json.bak, the last version that was saved without errors"
+          >
             Open last good version
           </button>
         ) : null}

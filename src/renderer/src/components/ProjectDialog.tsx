@@ -4,7 +4,12 @@ import { useStudio } from '../state/studio-store';
 import { Dialog } from './Dialog';
 
 function slug(name: string): string {
-  return name.trim().replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
+  return (
+    name
+      .trim()
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'project'
+  );
 }
 
 function joinPath(dir: string, name: string): string {

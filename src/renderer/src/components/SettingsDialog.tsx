@@ -38,7 +38,12 @@ export function SettingsDialog() {
           />
         </label>
         <label htmlFor={reopenId} className="checkbox">
-          <input id={reopenId} type="checkbox" checked={settings.reopenLastProject} onChange={(e) => void update({ reopenLastProject: e.target.checked })} />
+          <input
+            id={reopenId}
+            type="checkbox"
+            checked={settings.reopenLastProject}
+            onChange={(e) => void update({ reopenLastProject: e.target.checked })}
+          />
           Reopen the last project on start
         </label>
         <label htmlFor={providerId}>
@@ -57,7 +62,11 @@ export function SettingsDialog() {
         </label>
         <p className="hint">
           The inference device applies once model generation is available. Runtimes present in this install:{' '}
-          {info?.inferenceBackends.filter((b) => b.available).map((b) => b.name).join(', ') || 'none'}.
+          {info?.inferenceBackends
+            .filter((b) => b.available)
+            .map((b) => b.name)
+            .join(', ') || 'none'}
+          .
         </p>
         <p className="hint">Settings are stored in {info?.userDataDir}.</p>
         <div className="actions">

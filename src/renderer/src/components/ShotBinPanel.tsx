@@ -12,7 +12,9 @@ export function ShotBinPanel() {
         {project ? (
           <>
             <strong>No takes yet</strong>
-            <span>Generated takes of the current shot appear here to review and compare. Generation is not available in this build yet.</span>
+            <span>
+              Generated takes of the current shot appear here to review and compare. Generation is not available in this build yet.
+            </span>
           </>
         ) : (
           <span>Open or create a project to see its takes.</span>

@@ -24,7 +24,7 @@ export function StatusBar() {
         : 'Auto (CPU)';
   const saveError = status?.dir === project?.dir ? (status?.error ?? null) : null;
   return (
-    <footer className="statusbar" aria-label="Status">
+    <footer className="statusbar">
       <span className="status-item" title={project?.dir}>
         {project ? `Project: ${project.dir}` : 'No project'}
       </span>
@@ -38,12 +38,13 @@ export function StatusBar() {
       <span className="status-item" title="Model bundles installed">
         Model: {info && info.models.length > 0 ? info.models[0]?.name : 'none installed'}
       </span>
-      <span className="status-item" title={`Runtimes in this install: ${info?.inferenceBackends.map((b) => `${b.name}${b.available ? '' : ' (missing)'}`).join(', ')}`}>
+      <span
+        className="status-item"
+        title={`Runtimes in this install: ${info?.inferenceBackends.map((b) => `${b.name}${b.available ? '' : ' (missing)'}`).join(', ')}`}
+      >
         Device: {device}
       </span>
-      <span className="status-item muted">
-        {info ? `${info.transport === 'web' ? 'Web host' : 'Desktop'} · v${info.version}` : ''}
-      </span>
+      <span className="status-item muted">{info ? `${info.transport === 'web' ? 'Web host' : 'Desktop'} · v${info.version}` : ''}</span>
     </footer>
   );
 }

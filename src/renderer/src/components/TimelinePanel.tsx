@@ -19,8 +19,8 @@ export function TimelinePanel() {
           <>
             <strong>No shot yet</strong>
             <span>
-              A shot keys the egocentric camera and both hands over {defaults?.frames ?? 49} frames. Keyframing is not available in this build
-              yet.
+              A shot keys the egocentric camera and both hands over {defaults?.frames ?? 49} frames. Keyframing is not available in this
+              build yet.
             </span>
           </>
         ) : (

@@ -40,7 +40,13 @@ export function Toolbar() {
         </button>
       </nav>
       <div className="toolbar-title">{project ? <ProjectName /> : <span className="muted">No project open</span>}</div>
-      <button type="button" className="icon-button" onClick={() => runCommand('app.settings')} title={`Settings (${mod},)`} aria-label="Settings">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => runCommand('app.settings')}
+        title={`Settings (${mod},)`}
+        aria-label="Settings"
+      >
         ⚙
       </button>
     </header>
@@ -93,7 +99,7 @@ function ProjectName() {
     >
       <span data-testid="project-name">{name}</span>
       {dirty ? (
-        <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes">
+        <span className="dirty-dot" title="Unsaved changes">
           ●
         </span>
       ) : null}

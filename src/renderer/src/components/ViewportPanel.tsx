@@ -56,8 +56,8 @@ function ViewportCanvas() {
         </GizmoHelper>
       </Canvas>
       <div className="viewport-empty-hint">
-        This project has no scene yet. Importing a scanned room (glTF, OBJ, PLY, Gaussian splats) is the next capability to land; until
-        then the viewport shows the world grid.
+        This project has no scene yet. Importing a scanned room (glTF, OBJ, PLY, Gaussian splats) is the next capability to land; until then
+        the viewport shows the world grid.
       </div>
       <div className="leva-anchor">
         <Leva collapsed fill titleBar={{ title: 'Display', filter: false }} />
@@ -73,8 +73,8 @@ function Welcome() {
     <div className="welcome">
       <h1>Welcome to DWM Studio</h1>
       <p>
-        Author egocentric hand–object shots in a scanned room, render the conditioning videos, and generate them with Dexterous World Models.
-        Start with a project: a folder that holds your scenes, shots and takes.
+        Author egocentric hand–object shots in a scanned room, render the conditioning videos, and generate them with Dexterous World
+        Models. Start with a project: a folder that holds your scenes, shots and takes.
       </p>
       <div className="welcome-actions">
         <button type="button" className="primary" onClick={() => runCommand('project.new')}>

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/**
+ * End-to-end harness: the real studio host started through its command line, and Debian's
+ * Chromium driven by playwright-core. Nothing is mocked; each test gets fresh folders.
+ */
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const RESULTS_DIR = path.join(ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface RunningHost {
+  url: string;
+  openUrl: string;
+  port: number;
+  home: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `dwm-e2e-${prefix}-`));
+}
+
+/** Start `dwm-studio serve --json` with its own settings folder and wait for its URL line. */
+export async function startHost(opts: { home?: string; project?: string } = {}): Promise<RunningHost> {
+  const home = opts.home ?? (await tempDir('home'));
+  const args = [path.join(ROOT, 'bin', 'dwm-studio.mjs'), 'serve', '--no-build', '--json', '--port', '0'];
+  if (opts.project) args.push('--project', opts.project);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, DWM_STUDIO_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const info = await new Promise<{ url: string; openUrl: string; port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start in 30 s:\n${out}`)), 30_000);
+    const check = () => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line));
+      }
+    };
+    child.stdout.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    ...info,
+    home,
+    process: child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A page that fails the test on any uncaught page error. */
+export async function newPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await fs.mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export async function readJson(file: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await fs.readFile(file, 'utf8'));
+}
