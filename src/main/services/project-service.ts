@@ -137,7 +137,23 @@ export class ProjectService {
     if (this.proj && this.proj.dir === dir && this.proj.dirty) await this.save();
     const mainFile = path.join(dir, PROJECT_FILE);
     const file = fromBackup ? path.join(dir, PROJECT_BACKUP_FILE) : mainFile;
-    const { document, fromVersion } = await this.readProjectFile(file);
+    const { document, fromVersion } = await this.readProjectFile(file).catch(async (err: unknown) => {
+      // Tell the UI whether the last good version can be offered.
+      if (!fromBackup && err instanceof ApiError && err.code === 'PROJECT_INVALID') {
+        const backup = path.join(dir, PROJECT_BACKUP_FILE);
+        const usable = await this.readProjectFile(backup).then(
+          () => true,
+          () => false,
+        );
+        if (usable) {
+          throw new ApiError(err.code, `${err.message} A last good version (${PROJECT_BACKUP_FILE}) can be opened instead.`, {
+            ...err.toShape(),
+            recovery: ['openBackup'],
+          });
+        }
+      }
+      throw err;
+    });
     let diskFileCorrupt = false;
     if (fromBackup) {
       // Opening the backup means project.json could not be used; keep it as it is until the next save moves it aside.

@@ -9,6 +9,8 @@ export const ApiErrorShape = z.object({
   message: z.string(),
   file: z.string().optional(),
   field: z.string().optional(),
+  /** Ways out the UI can offer; 'openBackup': project.json.bak exists and can be opened. */
+  recovery: z.array(z.enum(['openBackup'])).optional(),
 });
 export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
 export type ApiErrorCode = ApiErrorShape['code'];
@@ -17,19 +19,22 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly file?: string;
   readonly field?: string;
+  readonly recovery?: ApiErrorShape['recovery'];
 
-  constructor(code: ApiErrorCode, message: string, extra: { file?: string; field?: string } = {}) {
+  constructor(code: ApiErrorCode, message: string, extra: Partial<Pick<ApiErrorShape, 'file' | 'field' | 'recovery'>> = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     if (extra.file !== undefined) this.file = extra.file;
     if (extra.field !== undefined) this.field = extra.field;
+    if (extra.recovery !== undefined) this.recovery = extra.recovery;
   }
 
   toShape(): ApiErrorShape {
     const shape: ApiErrorShape = { code: this.code, message: this.message };
     if (this.file !== undefined) shape.file = this.file;
     if (this.field !== undefined) shape.field = this.field;
+    if (this.recovery !== undefined) shape.recovery = this.recovery;
     return shape;
   }
 

@@ -18,7 +18,7 @@ export function OpenFailureBanner() {
         ) : null}
       </div>
       <div className="banner-actions">
-        {failure.code === 'PROJECT_INVALID' ? (
+        {failure.recovery?.includes('openBackup') ? (
           <button
             type="button"
             onClick={() => void openProject(failure.dir, true)}

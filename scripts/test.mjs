@@ -1,0 +1,70 @@
+// `npm test`: every check the project has, in order, each with its own status line, and
+// one closing line that counts tests: 'N passed, N failed, N skipped'.
+// Steps: typecheck, lint, unit tests (vitest), build (electron-vite), end-to-end tests
+// (vitest + playwright-core driving the system's Chromium against the real web host).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = path.join(root, 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const only = process.argv[2]; // e.g. `npm test -- unit`
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, cmd, args) {
+  const started = Date.now();
+  console.log(`\n=== ${label}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = r.status === 0;
+  console.log(`=== ${label}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${seconds} s`);
+  if (!ok) failures.push(label);
+  return ok;
+}
+
+/** A check that is not a test runner (typecheck, lint, build) counts as one test. */
+function check(label, cmd, args) {
+  const ok = run(label, cmd, args);
+  if (ok) totals.passed += 1;
+  else totals.failed += 1;
+  return ok;
+}
+
+function vitest(label, project) {
+  const report = path.join(resultsDir, `vitest-${project}.json`);
+  const ok = run(label, bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${report}`]);
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += json.numPassedTests ?? 0;
+    totals.failed += json.numFailedTests ?? 0;
+    totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+    if (!ok && (json.numFailedTests ?? 0) === 0) totals.failed += 1; // a crash outside any test
+  } else if (!ok) {
+    totals.failed += 1;
+  }
+}
+
+const steps = {
+  typecheck: () => {
+    check('typecheck (main, preload, shared, tests)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
+    check('typecheck (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
+  },
+  lint: () => check('lint and format (biome)', bin('biome'), ['check', '.']),
+  unit: () => vitest('unit tests', 'unit'),
+  build: () => check('build (electron-vite)', bin('electron-vite'), ['build']),
+  e2e: () => vitest('end-to-end tests (Chromium + web host)', 'e2e'),
+};
+
+for (const [name, step] of Object.entries(steps)) {
+  if (only && only !== name && !(only === 'e2e' && name === 'build')) continue;
+  step();
+}
+
+console.log(`\nSteps failed: ${failures.length === 0 ? 'none' : failures.join(', ')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failures.length === 0 ? 0 : 1);
