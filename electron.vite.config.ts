@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
+
+// three.js decoders for Draco meshes and KTX2/Basis textures, served by the app itself so
+// nothing is ever fetched from a CDN (the CSP would refuse it anyway).
+const decoders = [
+  { src: 'node_modules/three/examples/jsm/libs/draco/gltf/*', dest: 'decoders/draco' },
+  { src: 'node_modules/three/examples/jsm/libs/basis/basis_transcoder.*', dest: 'decoders/basis' },
+];
 
 export default defineConfig({
   main: {
@@ -22,7 +30,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), viteStaticCopy({ targets: decoders.map((d) => ({ ...d, src: resolve(__dirname, d.src) })) })],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },

@@ -28,6 +28,17 @@ if (!app.requestSingleInstanceLock()) {
           });
           return result.canceled ? null : (result.filePaths[0] ?? null);
         },
+        pickFile: async (title) => {
+          const result = await dialog.showOpenDialog({
+            title,
+            properties: ['openFile'],
+            filters: [
+              { name: 'Scenes', extensions: ['glb', 'gltf', 'obj', 'ply', 'splat', 'spz'] },
+              { name: 'All files', extensions: ['*'] },
+            ],
+          });
+          return result.canceled ? null : (result.filePaths[0] ?? null);
+        },
       },
     });
     applySessionSecurity();

@@ -41,7 +41,13 @@ export async function createStudio(opts: { userDataDir: string; host: HostAdapte
     appVersion: APP_VERSION,
     onStatus: (status) => emit('project.status', status),
   });
-  const services: Services = { appName: APP_NAME, appVersion: APP_VERSION, settings, projects };
+  const services: Services = {
+    appName: APP_NAME,
+    appVersion: APP_VERSION,
+    settings,
+    projects,
+    reportTask: (task) => emit('task.progress', task),
+  };
   const dispatch = createDispatcher(createHandlers(services, opts.host), log);
   return {
     services,

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURRENT_SCHEMA_VERSION } from '../../src/shared/project/schema';
 import { launchBrowser, newPage, type RunningHost, readJson, screenshot, startHost, tempDir } from './harness';
 
 describe('project lifecycle in the browser', () => {
@@ -48,7 +49,9 @@ describe('project lifecycle in the browser', () => {
     await expect.poll(() => page.getByTestId('save-state').textContent()).toMatch(/^Saved /);
     const onDisk = await readJson(path.join(dir, 'project.json'));
     expect(onDisk.name).toBe('Dresser drawer, take 1');
-    expect(onDisk.schemaVersion).toBe(2);
+    expect(onDisk.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    // A new project opens with the bundled sample room.
+    expect((onDisk.scenes as { name: string }[]).map((s) => s.name)).toEqual(['Sample room']);
     // The version before this save is kept beside it.
     expect((await readJson(path.join(dir, 'project.json.bak'))).name).toBe('Drawer study');
 

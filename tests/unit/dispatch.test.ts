@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,10 +85,57 @@ describe('dispatch', () => {
     // The name is trimmed by the input schema.
     expect(state.document.name).toBe('Kitchen');
     expect(state.dirty).toBe(false);
-    expect(JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8')).id).toBe(state.document.id);
+    expect(state.document.schemaVersion).toBe(3);
+    const onDisk = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
+    expect(onDisk.id).toBe(state.document.id);
+    expect(onDisk.schemaVersion).toBe(3);
 
     const current = ProjectState.parse(expectOk(await studio.dispatch('project.current', {})));
     expect(current.document.id).toBe(state.document.id);
+  });
+
+  it('validates the scenes of an updated document, naming the field under document', async () => {
+    const dir = path.join(tmp, 'scenes');
+    const state = ProjectState.parse(expectOk(await studio.dispatch('project.create', { dir, name: 'Scenes' })));
+    const sceneId = randomUUID();
+    const scene = {
+      id: sceneId,
+      name: 'Room',
+      format: 'ply-points',
+      file: `scenes/${sceneId}/room.ply`,
+      files: [`scenes/${sceneId}/room.ply`],
+      sizeBytes: 10,
+      stats: { triangles: 0, points: 3, splats: 0, meshes: 0, materials: 0, textures: 0 },
+      bounds: { min: [0, 0, 0], max: [1, 1, 1] },
+      placement: { unitScale: 1, upAxis: 'z', recenter: true },
+      importedAt: '2025-01-02T03:04:05.000Z',
+      source: '/scans/room.ply',
+    };
+    const others = state.document.scenes;
+
+    const dangling = expectError(
+      await studio.dispatch('project.update', { document: { ...state.document, activeSceneId: randomUUID() }, baseRevision: 0 }),
+    );
+    expect(dangling.code).toBe('BAD_INPUT');
+    expect(dangling.field).toBe('document.activeSceneId');
+
+    const duplicate = expectError(
+      await studio.dispatch('project.update', { document: { ...state.document, scenes: [...others, scene, scene] }, baseRevision: 0 }),
+    );
+    expect(duplicate.code).toBe('BAD_INPUT');
+    expect(duplicate.field).toBe(`document.scenes[${others.length + 1}].id`);
+
+    const updated = ProjectState.parse(
+      expectOk(
+        await studio.dispatch('project.update', {
+          document: { ...state.document, scenes: [...others, scene], activeSceneId: sceneId },
+          baseRevision: 0,
+        }),
+      ),
+    );
+    expect(updated.revision).toBe(1);
+    expect(updated.document.activeSceneId).toBe(sceneId);
+    expect(updated.document.scenes.at(-1)).toMatchObject({ id: sceneId, visible: true, articulations: [] });
   });
 
   it('passes service errors through with their code and file', async () => {

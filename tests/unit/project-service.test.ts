@@ -6,9 +6,10 @@ import { ProjectService } from '../../src/main/services/project-service';
 import { SettingsStore } from '../../src/main/services/settings-store';
 import type { ProjectStatus } from '../../src/shared/api/contract';
 import { ApiError } from '../../src/shared/api/errors';
-import { PROJECT_BACKUP_FILE, PROJECT_FILE, ProjectDocument } from '../../src/shared/project/schema';
+import { CURRENT_SCHEMA_VERSION, PROJECT_BACKUP_FILE, PROJECT_FILE, ProjectDocument } from '../../src/shared/project/schema';
 
 const APP_VERSION = '0.1.0-test';
+const SCENE_ID = '6a1f3c2e-8b7d-4c5e-9f0a-1b2c3d4e5f60';
 
 let tmp: string;
 let settings: SettingsStore;
@@ -86,8 +87,14 @@ describe('create', () => {
     expect(state.revision).toBe(0);
     expect(state.document.name).toBe('Kitchen');
     expect(state.document.appVersion).toBe(APP_VERSION);
+    // Written in the current layout. A new project may come with a sample scene, so the scene list is not checked here.
+    expect(state.document.schemaVersion).toBe(3);
+    expect(state.document.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(ProjectDocument.safeParse(state.document).success).toBe(true);
 
-    const onDisk = ProjectDocument.parse(await readProjectJson(dir));
+    const raw = await readProjectJson(dir);
+    expect((raw as { schemaVersion: unknown }).schemaVersion).toBe(3);
+    const onDisk = ProjectDocument.parse(raw);
     expect(onDisk).toEqual(state.document);
     expect((await fs.readdir(dir)).sort()).toEqual([PROJECT_FILE, 'scenes', 'takes']);
     expect((await fs.stat(path.join(dir, 'scenes'))).isDirectory()).toBe(true);
@@ -275,7 +282,7 @@ describe('a project.json that cannot be used', () => {
     // A typical hand-edit mistake: an unquoted value on line 3.
     const dir = await createClosedProject();
     const file = path.join(dir, PROJECT_FILE);
-    await fs.writeFile(file, '{\n  "schemaVersion": 2,\n  "name": Kitchen\n}\n');
+    await fs.writeFile(file, '{\n  "schemaVersion": 3,\n  "name": Kitchen\n}\n');
     const before = await fs.readFile(file);
 
     const err = await caught(service.open(dir));
@@ -300,15 +307,45 @@ describe('a project.json that cannot be used', () => {
     expect(err.field).toBe('shotDefaults.fps');
     expect(err.message).toContain('shotDefaults.fps');
     expect(err.message).toContain(file);
+    // A current file's version is not repeated in the message.
+    expect(err.message).not.toContain('(schema');
     expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
     expect(service.current()).toBeNull();
+  });
+
+  it('names the scene field of a current file that is wrong', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    const doc = (await readProjectJson(dir)) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...doc, scenes: [{ id: SCENE_ID }], activeSceneId: null }, null, 2));
+    const before = await fs.readFile(file);
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toMatch(/^scenes\[0\]\./);
+    expect(err.message).toContain(file);
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+  });
+
+  it('names activeSceneId when it points at no scene of the project', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    const doc = (await readProjectJson(dir)) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...doc, scenes: [], activeSceneId: SCENE_ID }, null, 2));
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('activeSceneId');
+    expect(err.message).toContain('activeSceneId');
   });
 
   it('is refused when written by a newer studio', async () => {
     const dir = await createClosedProject();
     const file = path.join(dir, PROJECT_FILE);
     const doc = (await readProjectJson(dir)) as Record<string, unknown>;
-    await fs.writeFile(file, JSON.stringify({ ...doc, schemaVersion: 3 }));
+    await fs.writeFile(file, JSON.stringify({ ...doc, schemaVersion: 4 }));
     const err = await caught(service.open(dir));
     expect(err.code).toBe('PROJECT_INVALID');
     expect(err.field).toBe('schemaVersion');
@@ -326,7 +363,7 @@ describe('a project.json that cannot be used', () => {
   it('can be recovered from project.json.bak; the next save moves the bad file aside and writes a good one', async () => {
     const dir = await createWithBackup();
     const file = path.join(dir, PROJECT_FILE);
-    await fs.writeFile(file, '{ "schemaVersion": 2, "name": "half-written');
+    await fs.writeFile(file, '{ "schemaVersion": 3, "name": "half-written');
     const corruptBytes = await fs.readFile(file);
     expect((await caught(service.open(dir))).code).toBe('PROJECT_INVALID');
 
@@ -366,17 +403,78 @@ describe('a schema 1 project', () => {
     expect(state.migratedFrom).toBe(1);
     expect(state.dirty).toBe(true);
     expect(state.document).toMatchObject({
-      schemaVersion: 2,
+      schemaVersion: 3,
       name: 'Prototype',
       createdAt: '2024-03-04T05:06:07.000Z',
       appVersion: APP_VERSION,
+      scenes: [],
+      activeSceneId: null,
     });
     expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
 
     await service.save();
     const upgraded = ProjectDocument.parse(await readProjectJson(dir));
     expect(upgraded.id).toBe(state.document.id);
-    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.schemaVersion).toBe(3);
+  });
+});
+
+describe('a schema 2 project', () => {
+  const v2 = {
+    schemaVersion: 2,
+    id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    name: 'Living room',
+    createdAt: '2025-01-02T03:04:05.000Z',
+    modifiedAt: '2025-02-03T04:05:06.000Z',
+    appVersion: '0.0.9',
+    shotDefaults: { frames: 25, fps: 12, width: 640, height: 360 },
+    notes: 'from the old build',
+  };
+
+  async function writeV2(doc: unknown = v2): Promise<{ dir: string; file: string }> {
+    const dir = path.join(tmp, 'v2');
+    await fs.mkdir(dir);
+    const file = path.join(dir, PROJECT_FILE);
+    await fs.writeFile(file, JSON.stringify(doc, null, 2));
+    return { dir, file };
+  }
+
+  it('opens migrated from 2 and dirty, keeping every field, with no scenes; the file is rewritten as schema 3 on save', async () => {
+    const { dir, file } = await writeV2();
+    const before = await fs.readFile(file);
+
+    const state = await service.open(dir);
+
+    expect(state.migratedFrom).toBe(2);
+    expect(state.dirty).toBe(true);
+    expect(state.document).toEqual({ ...v2, schemaVersion: 3, scenes: [], activeSceneId: null });
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+
+    await service.save();
+    const upgraded = (await readProjectJson(dir)) as Record<string, unknown>;
+    expect(upgraded).toMatchObject({ ...v2, schemaVersion: 3, scenes: [], activeSceneId: null, modifiedAt: v2.modifiedAt });
+    expect(ProjectDocument.safeParse(upgraded).success).toBe(true);
+    // The backup is the file as it was before the upgrade.
+    expect(JSON.parse(await fs.readFile(path.join(dir, PROJECT_BACKUP_FILE), 'utf8'))).toEqual(v2);
+
+    await service.close();
+    const reopened = await service.open(dir);
+    expect(reopened.migratedFrom).toBeNull();
+    expect(reopened.dirty).toBe(false);
+  });
+
+  it('is refused naming the field and schema 2 when the v2 file is invalid, and left byte for byte', async () => {
+    const { dir, file } = await writeV2({ ...v2, shotDefaults: { ...v2.shotDefaults, fps: 'twelve' } });
+    const before = await fs.readFile(file);
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('shotDefaults.fps');
+    expect(err.message).toContain('(schema 2)');
+    expect(err.message).toContain(file);
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+    expect(service.current()).toBeNull();
   });
 });
 

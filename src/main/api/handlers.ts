@@ -12,13 +12,27 @@ export interface HostAdapter {
   transport: AppInfo['transport'];
   /** Native folder picker; absent in the web host. */
   pickFolder?: (title: string, purpose: 'create' | 'open') => Promise<string | null>;
+  /** Native file picker; absent in the web host. */
+  pickFile?: (title: string, filter: 'scene') => Promise<string | null>;
+  /** Where uploaded files are staged before import (web host only). */
+  uploads?: UploadStaging;
 }
+
+export interface UploadStaging {
+  /** The folder holding the files of one upload, or an error when there is none. */
+  folderOf(uploadId: string): Promise<string>;
+  discard(uploadId: string): Promise<void>;
+}
+
+/** Long operations report here; the studio turns reports into task.progress events. */
+export type TaskReporter = (task: { id: string; label: string; fraction: number | null; done: boolean }) => void;
 
 export interface Services {
   appName: string;
   appVersion: string;
   settings: SettingsStore;
   projects: ProjectService;
+  reportTask: TaskReporter;
 }
 
 export type Handlers = { [N in CallName]: (input: CallOutputOfInput<N>) => Promise<CallOutput<N>> };
@@ -43,11 +57,30 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
     'settings.update': async (patch) => settings.update(patch),
     'project.recent': async () => settings.get().recentProjects.map((r) => ({ ...r, exists: existsSync(r.dir) })),
     'project.current': async () => projects.current(),
-    'project.create': async ({ dir, name }) => projects.create(dir, name),
+    'project.create': async ({ dir, name }) => projects.create(dir, name, { sampleRoom: true }),
     'project.open': async ({ dir, fromBackup }) => projects.open(dir, fromBackup),
     'project.update': async ({ document, baseRevision }) => projects.update(document, baseRevision),
     'project.save': async () => projects.save(),
     'project.close': async () => ({ closed: await projects.close() }),
+    'scene.import': async ({ path: source, name }) =>
+      withTask(services.reportTask, `Importing ${path.basename(source)}`, () => projects.importScene(source, name ? { name } : {})),
+    'scene.importUpload': async ({ uploadId, main, name }) => {
+      if (!host.uploads) throw new ApiError('UNSUPPORTED', 'Uploads exist only in the web host; import by path instead');
+      const folder = await host.uploads.folderOf(uploadId);
+      if (path.basename(main) !== main)
+        throw new ApiError('BAD_INPUT', `scene.importUpload: "${main}" is not a plain file name`, { field: 'main' });
+      try {
+        return await withTask(services.reportTask, `Importing ${main}`, () =>
+          projects.importScene(path.join(folder, main), { name: name ?? main.replace(/\.[^.]+$/, '') }),
+        );
+      } finally {
+        await host.uploads.discard(uploadId);
+      }
+    },
+    'dialog.pickFile': async ({ title, filter }) => {
+      if (!host.pickFile) throw new ApiError('UNSUPPORTED', 'File dialogs exist only in the desktop app; type the file path instead');
+      return { path: await host.pickFile(title, filter) };
+    },
     'dialog.pickFolder': async ({ title, purpose }) => {
       if (!host.pickFolder) throw new ApiError('UNSUPPORTED', 'Folder dialogs exist only in the desktop app; type the folder path instead');
       return { path: await host.pickFolder(title, purpose) };
@@ -56,3 +89,16 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
 }
 
 export type { CallInput };
+
+let taskSeq = 0;
+
+/** Run a long operation with start and end reports (the UI shows them in the status bar). */
+async function withTask<T>(report: TaskReporter, label: string, run: () => Promise<T>): Promise<T> {
+  const id = `task-${++taskSeq}`;
+  report({ id, label, fraction: null, done: false });
+  try {
+    return await run();
+  } finally {
+    report({ id, label, fraction: 1, done: true });
+  }
+}

@@ -1,12 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { SceneAsset } from '../../shared/scene/schema';
 import { APP_NAME, APP_VERSION, defaultUserDataDir } from '../app-meta';
 import { rendererBuildDir } from '../app-root';
+import { createUploadStaging } from '../host/uploads';
 import { startWebHost } from '../host/web-host';
 import { ProjectService } from '../services/project-service';
 import { SettingsStore } from '../services/settings-store';
-import { createStudio } from '../studio';
+import { createStudio, type Studio } from '../studio';
 import { ensureRendererBuilt } from './ensure-build';
 
 /**
@@ -23,6 +25,23 @@ export function buildCli(): Command {
     .description(`${APP_NAME} ${APP_VERSION}: author egocentric hand-object shots and generate them with Dexterous World Models.`)
     .version(APP_VERSION)
     .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('import')
+    .description('Import a scene file (glTF/GLB, OBJ+MTL, PLY mesh or point cloud, 3DGS PLY, .splat, .spz) into a project')
+    .argument('<project>', 'project folder')
+    .argument('<file>', 'scene file; its textures, .mtl and .bin files are found and copied with it')
+    .option('-n, --name <name>', 'scene name (default: the file name)')
+    .action(async (projectDir: string, file: string, opts: { name?: string }) => {
+      const settings = new SettingsStore(defaultUserDataDir());
+      await settings.load();
+      const projects = new ProjectService({ settings, appVersion: APP_VERSION });
+      await projects.open(projectDir);
+      const state = await projects.importScene(file, opts.name ? { name: opts.name } : {});
+      await projects.close();
+      const scene = state.document.scenes[state.document.scenes.length - 1];
+      if (scene) process.stdout.write(`Imported "${scene.name}" into ${state.dir}: ${describeScene(scene)}\n`);
+    });
 
   program
     .command('serve')
@@ -46,14 +65,18 @@ export function buildCli(): Command {
     .description('Create a new project folder (it must not exist yet, or be empty)')
     .argument('<dir>', 'folder for the project')
     .option('-n, --name <name>', 'project name (default: the folder name)')
-    .action(async (dir: string, opts: { name?: string }) => {
+    .option('--empty', 'start without the bundled sample room')
+    .action(async (dir: string, opts: { name?: string; empty?: boolean }) => {
       const settings = new SettingsStore(defaultUserDataDir());
       await settings.load();
       const projects = new ProjectService({ settings, appVersion: APP_VERSION });
       const name = opts.name ?? path.basename(path.resolve(dir));
-      const state = await projects.create(dir, name);
+      const state = await projects.create(dir, name, { sampleRoom: !opts.empty });
       await projects.close();
       process.stdout.write(`Created project "${state.document.name}" in ${state.dir}\n`);
+      for (const scene of state.document.scenes) {
+        process.stdout.write(`  scene "${scene.name}": ${describeScene(scene)}\n`);
+      }
     });
 
   return program;
@@ -68,7 +91,10 @@ function parsePort(value: string): number {
 export async function serve(opts: { port?: number; project?: string; build: boolean; json?: boolean; banner?: string }): Promise<void> {
   const rendererDir = rendererBuildDir();
   if (opts.build) await ensureRendererBuilt();
-  const studio = await createStudio({ userDataDir: defaultUserDataDir(), host: { transport: 'web' } });
+  // The staging area asks the studio for the open project lazily, so it can be made first.
+  let studio: Studio | undefined;
+  const uploads = createUploadStaging(() => studio?.services.projects.dir ?? null);
+  studio = await createStudio({ userDataDir: defaultUserDataDir(), host: { transport: 'web', uploads } });
   const settings = studio.services.settings.get();
   if (opts.project) {
     const dir = path.resolve(opts.project);
@@ -83,12 +109,12 @@ export async function serve(opts: { port?: number; project?: string; build: bool
   const log = (m: string) => console.error(m);
   let host: Awaited<ReturnType<typeof startWebHost>>;
   try {
-    host = await startWebHost({ studio, rendererDir, port: opts.port ?? DEFAULT_PORT, log });
+    host = await startWebHost({ studio, uploads, rendererDir, port: opts.port ?? DEFAULT_PORT, log });
   } catch (err) {
     // Only the default port falls back; a port the user asked for is theirs to free.
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port !== undefined) throw err;
     console.error(`Port ${DEFAULT_PORT} is in use; picking a free port.`);
-    host = await startWebHost({ studio, rendererDir, port: 0, log });
+    host = await startWebHost({ studio, uploads, rendererDir, port: 0, log });
   }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, openUrl: host.openUrl, port: host.port })}\n`);
@@ -114,4 +140,17 @@ export async function runCli(argv = process.argv): Promise<void> {
     process.stderr.write(`dwm-studio: ${(err as Error).message}\n`);
     process.exitCode = 1;
   }
+}
+
+function describeScene(scene: SceneAsset): string {
+  const { triangles, points, splats } = scene.stats;
+  const counts = [
+    triangles ? `${triangles.toLocaleString('en')} triangles` : '',
+    points ? `${points.toLocaleString('en')} points` : '',
+    splats ? `${splats.toLocaleString('en')} splats` : '',
+  ].filter(Boolean);
+  const size = (scene.bounds.max.map((v, i) => v - (scene.bounds.min[i] as number)) as number[]).map((v) => v.toFixed(2)).join(' x ');
+  return `${scene.format}, ${counts.join(', ')}, ${(scene.sizeBytes / 1e6).toFixed(2)} MB, extent ${size} (file units)${
+    scene.articulations.length ? `, ${scene.articulations.length} articulated parts` : ''
+  }`;
 }

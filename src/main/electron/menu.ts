@@ -16,6 +16,8 @@ export function installMenu(win: BrowserWindow): void {
         { label: 'Save', accelerator: 'CmdOrCtrl+S', click: send('project.save') },
         { label: 'Close Project', accelerator: 'CmdOrCtrl+W', click: send('project.close') },
         { type: 'separator' },
+        { label: 'Import Scene…', accelerator: 'CmdOrCtrl+I', click: send('scene.import') },
+        { type: 'separator' },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: send('app.settings') },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },

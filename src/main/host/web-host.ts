@@ -4,14 +4,17 @@ import type { AddressInfo } from 'node:net';
 import send from 'send';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
-import { HTTP_INVOKE_PREFIX, MEDIA_HTTP_PREFIX, WS_EVENTS_PATH } from '../../shared/api/contract';
+import { HTTP_INVOKE_PREFIX, HTTP_UPLOAD_PREFIX, MEDIA_HTTP_PREFIX, WS_EVENTS_PATH } from '../../shared/api/contract';
 import { ApiError, type Envelope } from '../../shared/api/errors';
 import { contentSecurityPolicy } from '../../shared/security/csp';
 import type { Studio } from '../studio';
 import { hasValidToken, hostHeaderAllowed, newToken, originAllowed, TOKEN_COOKIE, tokenFromQuery } from './auth';
+import type { UploadReceiver } from './uploads';
 
 export interface WebHostOptions {
   studio: Studio;
+  /** Receives PUT /api/upload/ bodies; pass the same object as the studio's HostAdapter.uploads. Without it uploads are refused. */
+  uploads?: UploadReceiver;
   rendererDir: string;
   /** 0 picks a free port. */
   port?: number;
@@ -81,6 +84,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!hasValidToken(req, token)) return sendText(res, 401, unauthorisedText);
 
     if (url.pathname.startsWith(HTTP_INVOKE_PREFIX)) return handleInvoke(req, res, url);
+    if (url.pathname.startsWith(HTTP_UPLOAD_PREFIX)) return handleUpload(req, res, url);
     // Media is routed on the raw path, before URL parsing folds '..' away, so that every
     // attempt to climb out reaches the confinement check and is refused as such.
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
@@ -111,6 +115,22 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     const result = await studio.dispatch(name, input);
     sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
+  }
+
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'PUT') return sendText(res, 405, 'Uploads are PUT requests');
+    if (!originAllowed(req, port)) return sendText(res, 403, 'Forbidden: cross-origin upload');
+    const parts = url.pathname.slice(HTTP_UPLOAD_PREFIX.length).split('/');
+    if (parts.length !== 2) return sendJson(res, 400, envelopeError('BAD_INPUT', 'Upload to /api/upload/<uploadId>/<file name>'));
+    if (!opts.uploads) return sendJson(res, 501, envelopeError('BAD_INPUT', 'This host does not accept uploads'));
+    try {
+      const [uploadId, name] = parts.map(decodeURIComponent) as [string, string];
+      const bytes = await opts.uploads.receive(uploadId, name, req);
+      sendJson(res, 200, { ok: true, value: { bytes } });
+    } catch (err) {
+      const shape = err instanceof ApiError ? err.toShape() : { code: 'BAD_INPUT' as const, message: (err as Error).message };
+      sendJson(res, statusFor(shape.code), { ok: false, error: shape });
+    }
   }
 
   async function handleMedia(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {

@@ -5,6 +5,7 @@ import type { ProjectState, ProjectStatus } from '../../shared/api/contract';
 import { ApiError, formatIssuePath } from '../../shared/api/errors';
 import { MigrationError, migrateProject } from '../../shared/project/migrations';
 import {
+  CURRENT_SCHEMA_VERSION,
   DEFAULT_SHOT,
   PROJECT_BACKUP_FILE,
   PROJECT_FILE,
@@ -14,6 +15,8 @@ import {
 import { writeJsonAtomic } from './fs/atomic-write';
 import { resolveInside } from './fs/path-confinement';
 import { readJsonFile } from './json-file';
+import { importSceneFiles } from './scenes/import-scene';
+import { writeSampleRoom } from './scenes/sample-room';
 import type { SettingsStore } from './settings-store';
 
 /** Folders every project has; later capabilities fill them. */
@@ -81,7 +84,7 @@ export class ProjectService {
     this.opts.onStatus?.(this.status());
   }
 
-  async create(dirInput: string, name: string): Promise<ProjectState> {
+  async create(dirInput: string, name: string, opts: { sampleRoom?: boolean } = {}): Promise<ProjectState> {
     const dir = path.resolve(dirInput);
     const existing = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return null;
@@ -103,7 +106,7 @@ export class ProjectService {
     }
     const at = this.now().toISOString();
     const document = ProjectDocumentSchema.parse({
-      schemaVersion: 2,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
       id: randomUUID(),
       name,
       createdAt: at,
@@ -111,7 +114,20 @@ export class ProjectService {
       appVersion: this.opts.appVersion,
       shotDefaults: { ...DEFAULT_SHOT },
       notes: '',
+      scenes: [],
+      activeSceneId: null,
     });
+    if (opts.sampleRoom) {
+      // Every new project opens with the bundled, procedurally generated sample room.
+      const sample = await writeSampleRoom();
+      try {
+        const asset = await importSceneFiles(dir, sample.file, { name: 'Sample room' });
+        document.scenes.push(asset);
+        document.activeSceneId = asset.id;
+      } finally {
+        await sample.cleanup();
+      }
+    }
     await writeJsonAtomic(path.join(dir, PROJECT_FILE), document);
     this.proj = {
       dir,
@@ -199,9 +215,26 @@ export class ProjectService {
       const issue = err.issues?.[0];
       const field = issue ? formatIssuePath(issue.path) : err.field;
       const detail = issue ? `field "${field || '(root)'}": ${issue.message}` : `field "${field}" ${err.message}`;
-      const version = err.atVersion !== undefined && err.atVersion !== 2 ? ` (schema ${err.atVersion})` : '';
+      const version = err.atVersion !== undefined && err.atVersion !== CURRENT_SCHEMA_VERSION ? ` (schema ${err.atVersion})` : '';
       throw new ApiError('PROJECT_INVALID', `${file}: ${detail}${version}. The file was left untouched.`, { file, field });
     }
+  }
+
+  /**
+   * Import a scene file into the open project. The files are copied first (nothing is
+   * added to the document if that fails); the scene becomes the active one when none is.
+   */
+  async importScene(source: string, opts: { name?: string } = {}): Promise<ProjectState> {
+    const open = this.requireOpen();
+    const asset = await importSceneFiles(open.dir, path.resolve(source), opts.name ? { name: opts.name } : {});
+    // The project may have been closed or switched while the files were copied.
+    if (this.proj !== open) throw new ApiError('NO_PROJECT', 'The project was closed while the scene was being imported');
+    const document = ProjectDocumentSchema.parse({
+      ...open.document,
+      scenes: [...open.document.scenes, asset],
+      activeSceneId: open.document.activeSceneId ?? asset.id,
+    });
+    return this.update(document, open.revision);
   }
 
   async update(document: ProjectDocument, baseRevision: number): Promise<ProjectState> {
@@ -210,7 +243,14 @@ export class ProjectService {
       throw new ApiError('BAD_INPUT', `Stale edit: the project is at revision ${open.revision}, the edit was based on ${baseRevision}`);
     }
     if (document.id !== open.document.id) throw new ApiError('BAD_INPUT', 'The document belongs to another project');
-    open.document = { ...document, modifiedAt: this.now().toISOString() };
+    // In-process callers get the same checks as API calls (cross-references such as activeSceneId).
+    const checked = ProjectDocumentSchema.safeParse(document);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const field = formatIssuePath(issue?.path ?? []);
+      throw new ApiError('BAD_INPUT', `Invalid project document: field "${field}": ${issue?.message ?? 'invalid'}`, { field });
+    }
+    open.document = { ...checked.data, modifiedAt: this.now().toISOString() };
     open.dirty = true;
     open.revision += 1;
     this.scheduleAutosave();

@@ -61,6 +61,7 @@ export const MenuCommand = z.enum([
   'project.open',
   'project.save',
   'project.close',
+  'scene.import',
   'edit.undo',
   'edit.redo',
   'app.settings',
@@ -111,6 +112,21 @@ export const calls = {
   ),
   'project.save': call(Empty, ProjectState, 'Write the open project to disk now.'),
   'project.close': call(Empty, z.object({ closed: z.boolean() }), 'Save pending edits and close the project.'),
+  'scene.import': call(
+    z.object({ path: AbsPath, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    ProjectState,
+    'Copy a scene file (and its textures, .mtl, .bin) into the open project and add it as a scene.',
+  ),
+  'scene.importUpload': call(
+    z.object({ uploadId: z.uuid(), main: z.string().min(1).max(255), name: z.string().trim().min(1).max(200).optional() }).strict(),
+    ProjectState,
+    'Import files sent to the web host with PUT /api/upload/<uploadId>/<name>; main names the scene file among them.',
+  ),
+  'dialog.pickFile': call(
+    z.object({ title: z.string().max(200), filter: z.enum(['scene']) }).strict(),
+    z.object({ path: z.string().nullable() }),
+    'Native file picker (Electron only; the web host answers UNSUPPORTED).',
+  ),
   'dialog.pickFolder': call(
     z.object({ title: z.string().max(200), purpose: z.enum(['create', 'open']) }).strict(),
     z.object({ path: z.string().nullable() }),
@@ -120,6 +136,14 @@ export const calls = {
 
 export const events = {
   'project.status': ProjectStatus,
+  /** Progress of a long operation (scene import for now), for the status bar. */
+  'task.progress': z.object({
+    id: z.string(),
+    label: z.string(),
+    /** 0..1, or null while the amount of work is unknown. */
+    fraction: z.number().min(0).max(1).nullable(),
+    done: z.boolean(),
+  }),
   /** A native menu item was chosen; the renderer runs the command. */
   'menu.command': z.object({ command: MenuCommand }),
 } as const;

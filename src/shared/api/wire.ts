@@ -9,3 +9,4 @@ export const WS_EVENTS_PATH = '/api/events';
 export const MEDIA_HTTP_PREFIX = '/media/';
 export const MEDIA_PROTOCOL = 'dwm-media';
 export const APP_PROTOCOL = 'dwm-app';
+export const HTTP_UPLOAD_PREFIX = '/api/upload/';

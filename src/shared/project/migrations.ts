@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CURRENT_SCHEMA_VERSION, DEFAULT_SHOT, type ProjectDocument, ProjectDocument as ProjectDocumentSchema, ProjectV1 } from './schema';
+import {
+  CURRENT_SCHEMA_VERSION,
+  DEFAULT_SHOT,
+  type ProjectDocument,
+  ProjectDocument as ProjectDocumentSchema,
+  ProjectV1,
+  ProjectV2,
+} from './schema';
 
 /**
  * A step upgrades a validated document of version N to version N+1. Steps are pure and
@@ -31,6 +38,11 @@ const steps: Step[] = [
         notes: '',
       };
     },
+  },
+  {
+    from: 2,
+    schema: ProjectV2,
+    up: (raw) => ({ ...(raw as ProjectV2), schemaVersion: 3, scenes: [], activeSceneId: null }),
   },
 ];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SceneAsset } from '../scene/schema';
 
 /**
  * project.json, the one file that makes a folder a DWM Studio project.
@@ -31,7 +32,7 @@ export type ShotDefaults = z.infer<typeof ShotDefaults>;
 
 export const DEFAULT_SHOT: ShotDefaults = { frames: 49, fps: 8, width: 720, height: 480 };
 
-/** Schema 2: the current layout. Scenes, shots and takes are added by later schema versions. */
+/** Schema 2: project metadata and shot defaults, no scenes. */
 export const ProjectV2 = z.object({
   schemaVersion: z.literal(2),
   id: z.uuid(),
@@ -44,6 +45,24 @@ export const ProjectV2 = z.object({
 });
 export type ProjectV2 = z.infer<typeof ProjectV2>;
 
-export const CURRENT_SCHEMA_VERSION = 2;
-export const ProjectDocument = ProjectV2;
-export type ProjectDocument = ProjectV2;
+/** Schema 3, the current layout: adds imported scenes. Shots and takes come with later versions. */
+export const ProjectV3 = ProjectV2.extend({
+  schemaVersion: z.literal(3),
+  scenes: z.array(SceneAsset).max(1000).default([]),
+  /** The scene shown in the viewport and used for conditioning renders. */
+  activeSceneId: z.uuid().nullable().default(null),
+}).superRefine((doc, ctx) => {
+  const ids = new Set<string>();
+  doc.scenes.forEach((scene, i) => {
+    if (ids.has(scene.id)) ctx.addIssue({ code: 'custom', path: ['scenes', i, 'id'], message: `duplicate scene id ${scene.id}` });
+    ids.add(scene.id);
+  });
+  if (doc.activeSceneId !== null && !ids.has(doc.activeSceneId)) {
+    ctx.addIssue({ code: 'custom', path: ['activeSceneId'], message: 'names no scene of this project' });
+  }
+});
+export type ProjectV3 = z.infer<typeof ProjectV3>;
+
+export const CURRENT_SCHEMA_VERSION = 3;
+export const ProjectDocument = ProjectV3;
+export type ProjectDocument = ProjectV3;

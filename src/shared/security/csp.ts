@@ -1,7 +1,7 @@
 /**
  * The Content-Security-Policy for the studio's UI, one definition for both hosts: the
  * Electron shell sends it on every response of its app protocol, the web host on every
- * HTTP response. No inline or remote script, no eval; inline styles only because leva's
+ * HTTP response. No inline or remote script, no JavaScript eval; inline styles only because leva's
  * style engine injects them; media only from the app itself, blobs and the project media
  * route.
  */
@@ -9,7 +9,8 @@ export function contentSecurityPolicy(opts: { mediaSource: string }): string {
   const media = opts.mediaSource;
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    // WebAssembly (not eval) for the Draco, Basis/KTX2 and Gaussian-splat decoders.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob: ${media}`,
     `media-src 'self' blob: ${media}`,

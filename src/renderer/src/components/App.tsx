@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { useStudio } from '../state/studio-store';
+import { ImportDialog } from './ImportDialog';
 import { OpenFailureBanner } from './OpenFailureBanner';
 import { ProjectDialog } from './ProjectDialog';
+import { ScenePanel } from './ScenePanel';
 import { SettingsDialog } from './SettingsDialog';
 import { ShotBinPanel } from './ShotBinPanel';
 import { StatusBar } from './StatusBar';
@@ -25,6 +27,7 @@ export function App() {
       <Toolbar />
       <OpenFailureBanner />
       <main className="workspace">
+        <ScenePanel />
         <ViewportPanel />
         <ShotBinPanel />
         <TimelinePanel />
@@ -32,6 +35,7 @@ export function App() {
       <StatusBar />
       {dialog === 'new' || dialog === 'open' ? <ProjectDialog kind={dialog} /> : null}
       {dialog === 'settings' ? <SettingsDialog /> : null}
+      {dialog === 'import' ? <ImportDialog /> : null}
       <Toasts />
     </div>
   );

@@ -1,20 +1,57 @@
-import { GizmoHelper, GizmoViewport, Grid, OrbitControls } from '@react-three/drei';
+import { FlyControls, GizmoHelper, GizmoViewport, Grid, OrbitControls } from '@react-three/drei';
 import { Canvas } from '@react-three/fiber';
 import { Leva, useControls } from 'leva';
+import { useEffect } from 'react';
+import { FrameController } from '../scene/FrameController';
+import { FrameProbe, FrameStats, SceneLayer } from '../scene/SceneLayer';
 import { useStudio } from '../state/studio-store';
+import { useViewport } from '../state/viewport-store';
 import { runCommand } from './use-shortcuts';
 
 /**
- * The 3D viewport. For now it shows the floor grid and axes of the world (metres, Y up);
- * scenes, the camera path and the hands draw into this canvas as those capabilities land.
+ * The 3D viewport: the project's scenes on the world grid (metres, Y up), orbit or fly
+ * navigation, frame-all, and live stats. The camera path and hands draw into the same
+ * canvas as children of <ViewportContent> when the timeline lands.
  */
 export function ViewportPanel() {
   const project = useStudio((s) => s.project);
+  const navigation = useViewport((s) => s.navigation);
+  const setNavigation = useViewport((s) => s.setNavigation);
+  const requestFrame = useViewport((s) => s.requestFrame);
   return (
     <section className="panel viewport" aria-label="Viewport">
       <div className="panel-header">
         <span>Viewport</span>
-        <span className="muted small">metres · Y up</span>
+        {project ? (
+          <div className="panel-tools">
+            <button type="button" onClick={() => runCommand('scene.import')} title="Import a scene file (Ctrl+I)">
+              Import…
+            </button>
+            <button type="button" onClick={requestFrame} title="Frame everything visible (F)">
+              Frame all
+            </button>
+            <fieldset className="segmented" aria-label="Navigation">
+              <button
+                type="button"
+                aria-pressed={navigation === 'orbit'}
+                onClick={() => setNavigation('orbit')}
+                title="Orbit: drag to rotate, right-drag to pan, wheel to zoom"
+              >
+                Orbit
+              </button>
+              <button
+                type="button"
+                aria-pressed={navigation === 'fly'}
+                onClick={() => setNavigation('fly')}
+                title="Fly: drag to look, W A S D to move, R F up/down"
+              >
+                Fly
+              </button>
+            </fieldset>
+          </div>
+        ) : (
+          <span className="muted small">metres · Y up</span>
+        )}
       </div>
       <div className="viewport-body">{project ? <ViewportCanvas /> : <Welcome />}</div>
     </section>
@@ -22,11 +59,19 @@ export function ViewportPanel() {
 }
 
 function ViewportCanvas() {
-  const { grid, axes, background } = useControls('Viewport', {
-    grid: true,
-    axes: true,
-    background: '#1b1e24',
-  });
+  const { grid, axes, background } = useControls('Viewport', { grid: true, axes: true, background: '#1b1e24' });
+  const navigation = useViewport((s) => s.navigation);
+  const requestFrame = useViewport((s) => s.requestFrame);
+  const hasScenes = useStudio((s) => (s.project?.document.scenes.length ?? 0) > 0);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      // In fly mode F moves down, so framing is the toolbar button there.
+      if (e.key === 'f' && useViewport.getState().navigation === 'orbit') requestFrame();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [requestFrame]);
   return (
     <>
       <Canvas
@@ -34,6 +79,8 @@ function ViewportCanvas() {
         camera={{ position: [4, 3, 5], fov: 50, near: 0.01, far: 500 }}
         gl={{ preserveDrawingBuffer: true, antialias: true }}
         dpr={[1, 2]}
+        // Draw only when something changed (camera, edits, loads): an idle studio costs no CPU or GPU.
+        frameloop="demand"
       >
         <color attach="background" args={[background]} />
         <hemisphereLight args={['#ffffff', '#333844', 1.2]} />
@@ -50,19 +97,87 @@ function ViewportCanvas() {
           />
         ) : null}
         {axes ? <axesHelper args={[1]} /> : null}
-        <OrbitControls makeDefault enableDamping />
+        <SceneLayer />
+        <FrameStats />
+        <FrameProbe />
+        <FrameController />
+        {navigation === 'orbit' ? (
+          <OrbitControls makeDefault enableDamping />
+        ) : (
+          <FlyControls makeDefault movementSpeed={1.5} rollSpeed={0.6} dragToLook />
+        )}
         <GizmoHelper alignment="bottom-right" margin={[64, 64]}>
           <GizmoViewport axisColors={['#e5484d', '#46a758', '#3e63dd']} labelColor="#fff" />
         </GizmoHelper>
       </Canvas>
-      <div className="viewport-empty-hint">
-        This project has no scene yet. Importing a scanned room (glTF, OBJ, PLY, Gaussian splats) is the next capability to land; until then
-        the viewport shows the world grid.
-      </div>
+      {!hasScenes ? (
+        <div className="viewport-empty-hint">
+          This project has no scene yet. Import a scanned room (glTF/GLB, OBJ, PLY mesh or point cloud, Gaussian splats) with Import… or
+          Ctrl+I.
+        </div>
+      ) : null}
+      <ViewportStats />
       <div className="leva-anchor">
         <Leva collapsed fill titleBar={{ title: 'Display', filter: false }} />
       </div>
     </>
+  );
+}
+
+/** Frame rate, what is drawn, and loading progress, in the viewport's corner. */
+function ViewportStats() {
+  const fps = useViewport((s) => s.fps);
+  const frameMs = useViewport((s) => s.frameMs);
+  const loads = useViewport((s) => s.loads);
+  const measured = useViewport((s) => s.measured);
+  const measureRequest = useViewport((s) => s.measureRequest);
+  const requestMeasure = useViewport((s) => s.requestMeasure);
+  const scenes = useStudio((s) => s.project?.document.scenes ?? []);
+  let triangles = 0;
+  let points = 0;
+  let splats = 0;
+  const loading: string[] = [];
+  const errors: string[] = [];
+  for (const scene of scenes) {
+    const load = loads[scene.id];
+    if (!scene.visible || !load) continue;
+    if (load.state === 'ready') {
+      triangles += load.triangles;
+      points += load.points;
+      splats += scene.stats.splats;
+    } else if (load.state === 'loading') {
+      loading.push(`${scene.name}${load.fraction !== null ? ` ${Math.round(load.fraction * 100)}%` : ''}`);
+    } else errors.push(load.message);
+  }
+  const n = (v: number) => v.toLocaleString('en');
+  return (
+    <div className="viewport-stats" data-testid="viewport-stats" data-fps={fps.toFixed(2)} data-frame-ms={frameMs.toFixed(2)}>
+      <div>
+        {fps.toFixed(0)} fps · {frameMs.toFixed(1)} ms
+        <button
+          type="button"
+          className="link-button"
+          onClick={requestMeasure}
+          title="Draw 10 frames while turning the view slightly and report the mean draw time"
+        >
+          {measureRequest > 0 && !measured ? 'measuring…' : 'measure'}
+        </button>
+      </div>
+      {measured ? (
+        <div data-testid="measured-frame" data-ms={measured.frameMs.toFixed(2)}>
+          draw {measured.frameMs.toFixed(1)} ms / frame ({measured.frames} frames)
+        </div>
+      ) : null}
+      {triangles ? <div>{n(triangles)} triangles</div> : null}
+      {points ? <div>{n(points)} points</div> : null}
+      {splats ? <div>{n(splats)} splats</div> : null}
+      {loading.length ? <div className="loading">Loading {loading.join(', ')}…</div> : null}
+      {errors.map((e) => (
+        <div key={e} className="error" role="alert">
+          {e}
+        </div>
+      ))}
+    </div>
   );
 }
 
@@ -74,7 +189,7 @@ function Welcome() {
       <h1>Welcome to DWM Studio</h1>
       <p>
         Author egocentric hand–object shots in a scanned room, render the conditioning videos, and generate them with Dexterous World
-        Models. Start with a project: a folder that holds your scenes, shots and takes.
+        Models. Start with a project: a folder that holds your scenes, shots and takes. New projects open with a sample room.
       </p>
       <div className="welcome-actions">
         <button type="button" className="primary" onClick={() => runCommand('project.new')}>

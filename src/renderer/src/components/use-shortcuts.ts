@@ -35,6 +35,9 @@ export function runCommand(command: MenuCommand): void {
     case 'app.settings':
       s.setDialog('settings');
       break;
+    case 'scene.import':
+      if (s.project) s.setDialog('import');
+      break;
   }
 }
 
@@ -57,6 +60,7 @@ export function useShortcuts(): void {
       else if (key === 'z') command = e.shiftKey ? 'edit.redo' : 'edit.undo';
       else if (key === 'y') command = 'edit.redo';
       else if (key === ',') command = 'app.settings';
+      else if (key === 'i') command = 'scene.import';
       if (!command) return;
       if ((command === 'edit.undo' || command === 'edit.redo') && isTextField(document.activeElement)) return;
       e.preventDefault();

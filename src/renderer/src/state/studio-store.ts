@@ -4,8 +4,9 @@ import { ApiError, type ApiErrorShape } from '../../../shared/api/errors';
 import type { ProjectDocument } from '../../../shared/project/schema';
 import type { RecentProject, Settings, SettingsPatch } from '../../../shared/settings/schema';
 import { api, onConnectionChange } from '../api';
+import { pickMainSceneFile, SCENE_EXTENSIONS, uploadFiles } from '../api/upload';
 
-export type DialogKind = 'new' | 'open' | 'settings';
+export type DialogKind = 'new' | 'open' | 'settings' | 'import';
 export interface Toast {
   id: number;
   kind: 'info' | 'error';
@@ -29,6 +30,8 @@ interface StudioState {
   dialog: DialogKind | null;
   toasts: Toast[];
   busy: boolean;
+  /** Fraction of an upload sent, while one runs. */
+  uploadFraction: number | null;
   /** Undo history of document states (the current document is not in it). */
   past: ProjectDocument[];
   future: ProjectDocument[];
@@ -39,6 +42,10 @@ interface StudioState {
   openProject(dir: string, fromBackup?: boolean): Promise<boolean>;
   saveProject(): Promise<void>;
   closeProject(): Promise<void>;
+  /** Import a scene by path (desktop, or a path on the web host's machine). */
+  importScene(path: string): Promise<boolean>;
+  /** Import dropped or chosen files through the web host's upload route. */
+  importFiles(files: File[]): Promise<boolean>;
   /** Apply a document edit as one undoable step. */
   editDocument(recipe: (doc: ProjectDocument) => ProjectDocument): Promise<void>;
   undo(): Promise<void>;
@@ -76,6 +83,26 @@ export const useStudio = create<StudioState>((set, get) => {
     return updateChain as Promise<void>;
   };
 
+  /** Run an import that main applies to the document; it becomes one undo step like any edit. */
+  const importWith = async (run: () => Promise<ProjectState>): Promise<boolean> => {
+    const before = get().project;
+    if (!before) return false;
+    set({ busy: true });
+    try {
+      await updateChain;
+      const project = await run();
+      const added = project.document.scenes.find((s) => !before.document.scenes.some((b) => b.id === s.id));
+      set({ project, past: [...get().past, before.document].slice(-HISTORY_LIMIT), future: [], dialog: null });
+      if (added) get().toast('info', `Imported "${added.name}"`);
+      return true;
+    } catch (err) {
+      get().toast('error', message(err));
+      return false;
+    } finally {
+      set({ busy: false });
+    }
+  };
+
   const applyHistoryStep = async (from: 'past' | 'future') => {
     const { project, past, future } = get();
     if (!project) return;
@@ -101,6 +128,7 @@ export const useStudio = create<StudioState>((set, get) => {
     dialog: null,
     toasts: [],
     busy: false,
+    uploadFraction: null,
     past: [],
     future: [],
 
@@ -186,6 +214,27 @@ export const useStudio = create<StudioState>((set, get) => {
       } catch (err) {
         get().toast('error', message(err));
       }
+    },
+
+    async importScene(path) {
+      return importWith(() => api.invoke('scene.import', { path }));
+    },
+
+    async importFiles(files) {
+      const main = pickMainSceneFile(files.map((f) => f.name));
+      if (!main) {
+        get().toast('error', `None of the files is a scene (${SCENE_EXTENSIONS.map((e) => `.${e}`).join(', ')})`);
+        return false;
+      }
+      return importWith(async () => {
+        set({ uploadFraction: 0 });
+        try {
+          const uploadId = await uploadFiles(files, (f) => set({ uploadFraction: f }));
+          return await api.invoke('scene.importUpload', { uploadId, main });
+        } finally {
+          set({ uploadFraction: null });
+        }
+      });
     },
 
     async editDocument(recipe) {

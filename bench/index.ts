@@ -1,0 +1,26 @@
+import os from 'node:os';
+import { benchViewport } from './viewport.bench';
+
+/**
+ * `npm run bench`: speed figures, printed, never asserted (timed unit tests are flaky by
+ * nature). Each section says what it measures and on what.
+ */
+async function main() {
+  console.log(
+    `DWM Studio benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.version}`,
+  );
+  const sections: [string, (report: (line: string) => void) => Promise<void>][] = [['Scene import and viewport', benchViewport]];
+  for (const [title, run] of sections) {
+    console.log(`\n== ${title}`);
+    const started = performance.now();
+    try {
+      await run((line) => console.log(`  ${line}`));
+    } catch (err) {
+      console.log(`  FAILED: ${(err as Error).stack ?? err}`);
+      process.exitCode = 1;
+    }
+    console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+}
+
+await main();
