@@ -60,7 +60,13 @@ describe('analyzeSceneFile refuses bad input with a specific message', () => {
     expect(err.message).toBe(`${dir}: is a folder, not a scene file`);
   });
 
-  it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('reports an unreadable file as IO', async () => {
+  it('reports an unreadable file as IO', async (ctx) => {
+    if (process.platform === 'win32' || process.getuid?.() === 0) {
+      // chmod 000 does not stop root (or Windows ACLs), so the condition cannot be made here.
+      console.log('SKIPPED unreadable-file test: running as root or on Windows, where chmod 000 does not make a file unreadable.');
+      ctx.skip();
+      return;
+    }
     const file = path.join(dir, 'locked.ply');
     await fs.writeFile(file, 'ply\n');
     await fs.chmod(file, 0o000);
