@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStudio, type Studio } from '../../src/main/studio';
 import { AppInfo, type EventName, ProjectState, type ProjectStatus } from '../../src/shared/api/contract';
 import type { Envelope } from '../../src/shared/api/errors';
+import { CURRENT_SCHEMA_VERSION } from '../../src/shared/project/schema';
+import { createShot } from '../../src/shared/shot/create-shot';
 
 let tmp: string;
 let studio: Studio;
@@ -85,10 +87,12 @@ describe('dispatch', () => {
     // The name is trimmed by the input schema.
     expect(state.document.name).toBe('Kitchen');
     expect(state.dirty).toBe(false);
-    expect(state.document.schemaVersion).toBe(3);
+    expect(state.document.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(state.document.shots).toEqual([]);
+    expect(state.document.activeShotId).toBeNull();
     const onDisk = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
     expect(onDisk.id).toBe(state.document.id);
-    expect(onDisk.schemaVersion).toBe(3);
+    expect(onDisk.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
 
     const current = ProjectState.parse(expectOk(await studio.dispatch('project.current', {})));
     expect(current.document.id).toBe(state.document.id);
@@ -136,6 +140,49 @@ describe('dispatch', () => {
     expect(updated.revision).toBe(1);
     expect(updated.document.activeSceneId).toBe(sceneId);
     expect(updated.document.scenes.at(-1)).toMatchObject({ id: sceneId, visible: true, articulations: [] });
+  });
+
+  it('validates the shots of an updated document, naming the field under document', async () => {
+    const dir = path.join(tmp, 'shots');
+    const state = ProjectState.parse(expectOk(await studio.dispatch('project.create', { dir, name: 'Shots' })));
+    const shotId = randomUUID();
+    const shot = createShot({ id: shotId, name: 'Reach', frames: 49, fps: 8, sceneId: null, newKeyId: randomUUID });
+
+    const dangling = expectError(
+      await studio.dispatch('project.update', { document: { ...state.document, activeShotId: randomUUID() }, baseRevision: 0 }),
+    );
+    expect(dangling.code).toBe('BAD_INPUT');
+    expect(dangling.field).toBe('document.activeShotId');
+
+    const unstaged = expectError(
+      await studio.dispatch('project.update', {
+        document: { ...state.document, shots: [{ ...shot, sceneId: randomUUID() }] },
+        baseRevision: 0,
+      }),
+    );
+    expect(unstaged.code).toBe('BAD_INPUT');
+    expect(unstaged.field).toBe('document.shots[0].sceneId');
+
+    const duplicate = expectError(
+      await studio.dispatch('project.update', { document: { ...state.document, shots: [shot, shot] }, baseRevision: 0 }),
+    );
+    expect(duplicate.code).toBe('BAD_INPUT');
+    expect(duplicate.field).toBe('document.shots[1].id');
+
+    const short = expectError(
+      await studio.dispatch('project.update', { document: { ...state.document, shots: [{ ...shot, frames: 1 }] }, baseRevision: 0 }),
+    );
+    expect(short.code).toBe('BAD_INPUT');
+    expect(short.field).toBe('document.shots[0].frames');
+
+    const updated = ProjectState.parse(
+      expectOk(
+        await studio.dispatch('project.update', { document: { ...state.document, shots: [shot], activeShotId: shotId }, baseRevision: 0 }),
+      ),
+    );
+    expect(updated.revision).toBe(1);
+    expect(updated.document.activeShotId).toBe(shotId);
+    expect(updated.document.shots).toEqual([shot]);
   });
 
   it('passes service errors through with their code and file', async () => {

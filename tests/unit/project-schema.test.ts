@@ -1,11 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { formatIssuePath } from '../../src/shared/api/errors';
 import { MigrationError, migrateProject } from '../../src/shared/project/migrations';
-import { CURRENT_SCHEMA_VERSION, DEFAULT_SHOT, ProjectDocument, ProjectV2, ProjectV3 } from '../../src/shared/project/schema';
+import { CURRENT_SCHEMA_VERSION, DEFAULT_SHOT, ProjectDocument, ProjectV2, ProjectV3, ProjectV4 } from '../../src/shared/project/schema';
+import { createShot } from '../../src/shared/shot/create-shot';
 
 const ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const OTHER_ID = '9b2e7c1a-5d4f-4e3b-8a6c-1f0e2d3c4b5a';
 const SCENE_ID = '6a1f3c2e-8b7d-4c5e-9f0a-1b2c3d4e5f60';
+const SHOT_ID = 'a1b2c3d4-1111-4222-8333-444455556666';
 
 /** A valid imported scene, so that documents with scenes can be tested too. */
 function validScene(id = SCENE_ID): Record<string, unknown> {
@@ -26,7 +28,21 @@ function validScene(id = SCENE_ID): Record<string, unknown> {
   };
 }
 
-/** A complete, valid schema 2 document (the previous layout: no scenes). */
+/** A valid shot staged in the scene above, with a starting camera, so that documents with shots can be tested too. */
+function validShot(id = SHOT_ID, sceneId: string | null = SCENE_ID): Record<string, unknown> {
+  let n = 0;
+  return createShot({
+    id,
+    name: 'Open the fridge',
+    frames: 49,
+    fps: 8,
+    sceneId,
+    camera: { position: [0, 1.6, 2], rotation: [0, 0, 0, 1], fovY: 60 },
+    newKeyId: () => `k${++n}`,
+  });
+}
+
+/** A complete, valid schema 2 document (no scenes). */
 function validV2(): Record<string, unknown> {
   return {
     schemaVersion: 2,
@@ -40,9 +56,14 @@ function validV2(): Record<string, unknown> {
   };
 }
 
+/** A complete, valid schema 3 document (scenes, no shots). */
+function validV3(): Record<string, unknown> {
+  return { ...validV2(), schemaVersion: 3, scenes: [validScene()], activeSceneId: SCENE_ID };
+}
+
 /** A complete, valid current-version document; tests change one field at a time. */
 function validDoc(): Record<string, unknown> {
-  return { ...validV2(), schemaVersion: 3, scenes: [validScene()], activeSceneId: SCENE_ID };
+  return { ...validV3(), schemaVersion: CURRENT_SCHEMA_VERSION, shots: [validShot()], activeShotId: SHOT_ID };
 }
 
 /** The path of the first issue zod reports, as the UI would show it. */
@@ -63,20 +84,26 @@ function catchMigration(raw: unknown, ctx = { appVersion: '9.9.9', newId: () => 
 }
 
 describe('the current schema', () => {
-  it('is schema 3, and ProjectDocument is ProjectV3', () => {
-    expect(CURRENT_SCHEMA_VERSION).toBe(3);
-    expect(ProjectDocument).toBe(ProjectV3);
+  it('is schema 4, and ProjectDocument is ProjectV4', () => {
+    expect(CURRENT_SCHEMA_VERSION).toBe(4);
+    expect(ProjectDocument).toBe(ProjectV4);
   });
 });
 
-describe('ProjectDocument (schema 3)', () => {
+describe('ProjectDocument (the current schema)', () => {
   it('accepts a valid document unchanged', () => {
     const doc = validDoc();
     expect(ProjectDocument.parse(doc)).toEqual(doc);
   });
 
   it('accepts a document with no scenes and no active scene', () => {
-    const doc = { ...validDoc(), scenes: [], activeSceneId: null };
+    // The shot then is staged in no scene either.
+    const doc = { ...validDoc(), scenes: [], activeSceneId: null, shots: [validShot(SHOT_ID, null)] };
+    expect(ProjectDocument.parse(doc)).toEqual(doc);
+  });
+
+  it('accepts a document with no shots and no active shot', () => {
+    const doc = { ...validDoc(), shots: [], activeShotId: null };
     expect(ProjectDocument.parse(doc)).toEqual(doc);
   });
 
@@ -86,10 +113,19 @@ describe('ProjectDocument (schema 3)', () => {
   });
 
   it('fills in no scenes and no active scene when both fields are absent', () => {
-    const { scenes: _scenes, activeSceneId: _active, ...without } = validDoc();
+    const doc: Record<string, unknown> = { ...validDoc(), shots: [validShot(SHOT_ID, null)] };
+    const { scenes: _scenes, activeSceneId: _active, ...without } = doc;
     const parsed = ProjectDocument.parse(without);
     expect(parsed.scenes).toEqual([]);
     expect(parsed.activeSceneId).toBeNull();
+  });
+
+  it('fills in no shots and no active shot when both fields are absent', () => {
+    const { shots: _shots, activeShotId: _active, ...without } = validDoc();
+    const parsed = ProjectDocument.parse(without);
+    expect(parsed.shots).toEqual([]);
+    expect(parsed.activeShotId).toBeNull();
+    expect(parsed.scenes).toHaveLength(1);
   });
 
   it('fills in the defaults of a scene (visible, no articulations)', () => {
@@ -135,12 +171,20 @@ describe('ProjectDocument (schema 3)', () => {
     expect(firstIssuePath({ ...validDoc(), shotDefaults: [49, 8, 720, 480] })).toBe('shotDefaults');
   });
 
-  it.each([1, 2, 4])('rejects a document of schema version %i', (schemaVersion) => {
-    expect(firstIssuePath({ ...validDoc(), schemaVersion })).toBe('schemaVersion');
-  });
+  // Every older version and the next one.
+  it.each([...Array.from({ length: CURRENT_SCHEMA_VERSION - 1 }, (_, i) => i + 1), CURRENT_SCHEMA_VERSION + 1])(
+    'rejects a document of schema version %i',
+    (schemaVersion) => {
+      expect(firstIssuePath({ ...validDoc(), schemaVersion })).toBe('schemaVersion');
+    },
+  );
 
   it('rejects a valid schema 2 document as it stands (it must be migrated)', () => {
     expect(firstIssuePath(validV2())).toBe('schemaVersion');
+  });
+
+  it('rejects a valid schema 3 document as it stands (it must be migrated)', () => {
+    expect(firstIssuePath(validV3())).toBe('schemaVersion');
   });
 
   it.each([
@@ -154,7 +198,7 @@ describe('ProjectDocument (schema 3)', () => {
     ['a zero unit scale', { placement: { unitScale: 0, upAxis: 'y', recenter: false } }, 'scenes[0].placement.unitScale'],
     ['an id that is not a uuid', { id: 'kitchen' }, 'scenes[0].id'],
   ])('rejects a scene with %s, naming the path', (_label, change, path) => {
-    const doc = { ...validDoc(), scenes: [{ ...validScene(), ...change }], activeSceneId: null };
+    const doc = { ...validDoc(), scenes: [{ ...validScene(), ...change }], activeSceneId: null, shots: [], activeShotId: null };
     expect(firstIssuePath(doc)).toBe(path);
   });
 
@@ -165,11 +209,39 @@ describe('ProjectDocument (schema 3)', () => {
 
   it('rejects an activeSceneId that names no scene', () => {
     expect(firstIssuePath({ ...validDoc(), activeSceneId: OTHER_ID })).toBe('activeSceneId');
-    expect(firstIssuePath({ ...validDoc(), scenes: [], activeSceneId: SCENE_ID })).toBe('activeSceneId');
+    expect(firstIssuePath({ ...validDoc(), scenes: [], activeSceneId: SCENE_ID, shots: [], activeShotId: null })).toBe('activeSceneId');
   });
 
   it('rejects an activeSceneId that is not a uuid', () => {
     expect(firstIssuePath({ ...validDoc(), activeSceneId: 'kitchen' })).toBe('activeSceneId');
+  });
+
+  it.each([
+    ['a frame count below 2', { frames: 1 }, 'shots[0].frames'],
+    ['an id that is not a uuid', { id: 'shot-1' }, 'shots[0].id'],
+    ['an empty name', { name: '' }, 'shots[0].name'],
+    ['a camera that is not an object', { camera: null }, 'shots[0].camera'],
+  ])('rejects a shot with %s, naming the path', (_label, change, path) => {
+    const doc = { ...validDoc(), shots: [{ ...validShot(), ...change }], activeShotId: null };
+    expect(firstIssuePath(doc)).toBe(path);
+  });
+
+  it('rejects two shots with the same id at the second one', () => {
+    expect(firstIssuePath({ ...validDoc(), shots: [validShot(), validShot()] })).toBe('shots[1].id');
+  });
+
+  it('rejects a shot staged in a scene the project does not have', () => {
+    expect(firstIssuePath({ ...validDoc(), shots: [validShot(SHOT_ID, OTHER_ID)] })).toBe('shots[0].sceneId');
+    expect(firstIssuePath({ ...validDoc(), scenes: [], activeSceneId: null })).toBe('shots[0].sceneId');
+  });
+
+  it('rejects an activeShotId that names no shot', () => {
+    expect(firstIssuePath({ ...validDoc(), activeShotId: OTHER_ID })).toBe('activeShotId');
+    expect(firstIssuePath({ ...validDoc(), shots: [], activeShotId: SHOT_ID })).toBe('activeShotId');
+  });
+
+  it('rejects an activeShotId that is not a uuid', () => {
+    expect(firstIssuePath({ ...validDoc(), activeShotId: 'shot-1' })).toBe('activeShotId');
   });
 });
 
@@ -178,13 +250,31 @@ describe('ProjectV2 (kept so that migrations can read old files)', () => {
     expect(ProjectV2.parse(validV2())).toEqual(validV2());
   });
 
-  it('does not accept a schema 3 document', () => {
+  it('does not accept a schema 3 or a current document', () => {
+    expect(ProjectV2.safeParse(validV3()).success).toBe(false);
     expect(ProjectV2.safeParse(validDoc()).success).toBe(false);
   });
 });
 
+describe('ProjectV3 (kept so that migrations can read old files)', () => {
+  it('still accepts a valid schema 3 document', () => {
+    expect(ProjectV3.parse(validV3())).toEqual(validV3());
+  });
+
+  it('still checks its scenes (a dangling activeSceneId)', () => {
+    const parsed = ProjectV3.safeParse({ ...validV3(), activeSceneId: OTHER_ID });
+    expect(parsed.success).toBe(false);
+    expect(formatIssuePath(parsed.error?.issues[0]?.path ?? [])).toBe('activeSceneId');
+  });
+
+  it('does not accept a schema 2 or a schema 4 document', () => {
+    expect(ProjectV3.safeParse(validV2()).success).toBe(false);
+    expect(ProjectV3.safeParse({ ...validDoc(), schemaVersion: 4 }).success).toBe(false);
+  });
+});
+
 describe('migrateProject', () => {
-  it('upgrades a v1 file through v2 to v3, mapping its fields and taking the app version and id from the context', () => {
+  it('upgrades a v1 file through v2 and v3 to v4, mapping its fields and taking the app version and id from the context', () => {
     const newId = vi.fn(() => OTHER_ID);
     const v1 = { schemaVersion: 1, title: 'Old prototype', created: '2024-05-06T07:08:09Z' };
     const { document, fromVersion } = migrateProject(v1, { appVersion: '9.9.9', newId });
@@ -202,8 +292,9 @@ describe('migrateProject', () => {
       notes: '',
       scenes: [],
       activeSceneId: null,
+      shots: [],
+      activeShotId: null,
     });
-    expect(document.schemaVersion).toBe(3);
     // The migrated document must be a valid current document, not just look like one.
     expect(ProjectDocument.safeParse(document).success).toBe(true);
   });
@@ -230,13 +321,13 @@ describe('migrateProject', () => {
     expect(document.createdAt).toBe('1970-01-01T00:00:00.000Z');
   });
 
-  it('upgrades a v2 file to v3 with fromVersion 2, keeping every v2 field and adding no scenes', () => {
+  it('upgrades a v2 file through v3 to v4 with fromVersion 2, keeping every v2 field and adding no scenes or shots', () => {
     const newId = vi.fn(() => OTHER_ID);
     const v2 = validV2();
     const { document, fromVersion } = migrateProject(v2, { appVersion: '9.9.9', newId });
 
     expect(fromVersion).toBe(2);
-    expect(document).toEqual({ ...v2, schemaVersion: 3, scenes: [], activeSceneId: null });
+    expect(document).toEqual({ ...v2, schemaVersion: 4, scenes: [], activeSceneId: null, shots: [], activeShotId: null });
     // Not re-identified or re-stamped: the id, dates and app version are the file's own.
     expect(document.id).toBe(ID);
     expect(document.appVersion).toBe('0.1.0');
@@ -249,11 +340,13 @@ describe('migrateProject', () => {
     expect(migrateProject(v2, { appVersion: '1', newId: () => ID }).document.notes).toBe('');
   });
 
-  it('drops scene fields that a v2 file should not have (v2 has no scenes)', () => {
-    const v2 = { ...validV2(), scenes: [validScene()], activeSceneId: SCENE_ID };
+  it('drops scene and shot fields that a v2 file should not have (v2 has no scenes)', () => {
+    const v2 = { ...validV2(), scenes: [validScene()], activeSceneId: SCENE_ID, shots: [validShot()], activeShotId: SHOT_ID };
     const { document } = migrateProject(v2, { appVersion: '1', newId: () => ID });
     expect(document.scenes).toEqual([]);
     expect(document.activeSceneId).toBeNull();
+    expect(document.shots).toEqual([]);
+    expect(document.activeShotId).toBeNull();
   });
 
   it('does not change the v2 object it was given', () => {
@@ -262,19 +355,56 @@ describe('migrateProject', () => {
     expect(v2).toEqual(validV2());
   });
 
-  it('passes a current document through unchanged, with fromVersion 3 and no new id', () => {
+  it('upgrades a v3 file to v4 with fromVersion 3, keeping its scenes and activeSceneId and adding no shots', () => {
+    const newId = vi.fn(() => OTHER_ID);
+    const v3 = validV3();
+    const { document, fromVersion } = migrateProject(v3, { appVersion: '9.9.9', newId });
+
+    expect(fromVersion).toBe(3);
+    expect(document).toEqual({ ...v3, schemaVersion: 4, shots: [], activeShotId: null });
+    expect(document.scenes).toEqual([validScene()]);
+    expect(document.activeSceneId).toBe(SCENE_ID);
+    // Not re-identified or re-stamped.
+    expect(document.id).toBe(ID);
+    expect(document.appVersion).toBe('0.1.0');
+    expect(newId).not.toHaveBeenCalled();
+    expect(ProjectDocument.safeParse(document).success).toBe(true);
+  });
+
+  it('fills in the scene defaults of a v3 file without them', () => {
+    const { scenes: _scenes, activeSceneId: _active, ...v3 } = validV3();
+    const { document } = migrateProject(v3, { appVersion: '1', newId: () => ID });
+    expect(document.scenes).toEqual([]);
+    expect(document.activeSceneId).toBeNull();
+  });
+
+  it('drops shot fields that a v3 file should not have (v3 has no shots)', () => {
+    const v3 = { ...validV3(), shots: [validShot()], activeShotId: SHOT_ID };
+    const { document } = migrateProject(v3, { appVersion: '1', newId: () => ID });
+    expect(document.shots).toEqual([]);
+    expect(document.activeShotId).toBeNull();
+  });
+
+  it('does not change the v3 object it was given', () => {
+    const v3 = validV3();
+    migrateProject(v3, { appVersion: '1', newId: () => ID });
+    expect(v3).toEqual(validV3());
+  });
+
+  it('passes a current document through unchanged, with fromVersion the current version and no new id', () => {
     const newId = vi.fn(() => OTHER_ID);
     const doc = validDoc();
     const result = migrateProject(doc, { appVersion: '9.9.9', newId });
-    expect(result.fromVersion).toBe(3);
+    expect(result.fromVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(result.document).toEqual(doc);
     expect(newId).not.toHaveBeenCalled();
   });
 
   it('refuses a file from a newer studio, saying so', () => {
-    const err = catchMigration({ ...validDoc(), schemaVersion: 4 });
+    const newer = CURRENT_SCHEMA_VERSION + 1;
+    const err = catchMigration({ ...validDoc(), schemaVersion: newer });
     expect(err.message).toContain('newer');
-    expect(err.message).toContain('schema 4');
+    expect(err.message).toContain(`schema ${newer}`);
     expect(err.field).toBe('schemaVersion');
   });
 
@@ -308,25 +438,51 @@ describe('migrateProject', () => {
     expect(formatIssuePath(err.issues?.[0]?.path ?? [])).toBe('shotDefaults.fps');
   });
 
+  it('reports the issues of an invalid v3 file, at version 3', () => {
+    const err = catchMigration({ ...validV3(), activeSceneId: OTHER_ID });
+    expect(err.atVersion).toBe(3);
+    expect(formatIssuePath(err.issues?.[0]?.path ?? [])).toBe('activeSceneId');
+
+    const badScene = catchMigration({ ...validV3(), scenes: [{ ...validScene(), format: 'fbx' }] });
+    expect(badScene.atVersion).toBe(3);
+    expect(formatIssuePath(badScene.issues?.[0]?.path ?? [])).toBe('scenes[0].format');
+  });
+
   it('reports the path of an invalid field in a current file', () => {
     const doc = validDoc();
     doc.shotDefaults = { frames: 49, fps: 'eight', width: 720, height: 480 };
     const err = catchMigration(doc);
-    expect(err.atVersion).toBe(3);
+    expect(err.atVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(formatIssuePath(err.issues?.[0]?.path ?? [])).toBe('shotDefaults.fps');
   });
 
   it('reports the path of an invalid scene field in a current file', () => {
     const doc = { ...validDoc(), scenes: [{ ...validScene(), format: 'fbx' }] };
     const err = catchMigration(doc);
-    expect(err.atVersion).toBe(3);
+    expect(err.atVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(formatIssuePath(err.issues?.[0]?.path ?? [])).toBe('scenes[0].format');
   });
 
   it('reports a dangling activeSceneId in a current file', () => {
     const err = catchMigration({ ...validDoc(), activeSceneId: OTHER_ID });
-    expect(err.atVersion).toBe(3);
+    expect(err.atVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(formatIssuePath(err.issues?.[0]?.path ?? [])).toBe('activeSceneId');
+  });
+
+  it('reports the path of an invalid shot field in a current file', () => {
+    const err = catchMigration({ ...validDoc(), shots: [{ ...validShot(), frames: 1 }] });
+    expect(err.atVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(formatIssuePath(err.issues?.[0]?.path ?? [])).toBe('shots[0].frames');
+  });
+
+  it('reports a shot staged in no scene of the project, and a dangling activeShotId, in a current file', () => {
+    const staged = catchMigration({ ...validDoc(), shots: [validShot(SHOT_ID, OTHER_ID)] });
+    expect(staged.atVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(formatIssuePath(staged.issues?.[0]?.path ?? [])).toBe('shots[0].sceneId');
+
+    const active = catchMigration({ ...validDoc(), activeShotId: OTHER_ID });
+    expect(active.atVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(formatIssuePath(active.issues?.[0]?.path ?? [])).toBe('activeShotId');
   });
 });
 

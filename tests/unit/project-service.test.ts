@@ -7,9 +7,11 @@ import { SettingsStore } from '../../src/main/services/settings-store';
 import type { ProjectStatus } from '../../src/shared/api/contract';
 import { ApiError } from '../../src/shared/api/errors';
 import { CURRENT_SCHEMA_VERSION, PROJECT_BACKUP_FILE, PROJECT_FILE, ProjectDocument } from '../../src/shared/project/schema';
+import { createShot } from '../../src/shared/shot/create-shot';
 
 const APP_VERSION = '0.1.0-test';
 const SCENE_ID = '6a1f3c2e-8b7d-4c5e-9f0a-1b2c3d4e5f60';
+const SHOT_ID = 'a1b2c3d4-1111-4222-8333-444455556666';
 
 let tmp: string;
 let settings: SettingsStore;
@@ -73,6 +75,37 @@ async function corruptFilesIn(dir: string): Promise<string[]> {
   return (await fs.readdir(dir)).filter((n) => n.startsWith(`${PROJECT_FILE}.corrupt-`));
 }
 
+/** A valid imported scene (its files are not needed to open the project). */
+const scene = {
+  id: SCENE_ID,
+  name: 'Kitchen',
+  format: 'glb' as const,
+  file: `scenes/${SCENE_ID}/kitchen.glb`,
+  files: [`scenes/${SCENE_ID}/kitchen.glb`],
+  sizeBytes: 1024,
+  stats: { triangles: 12, points: 0, splats: 0, meshes: 1, materials: 1, textures: 0 },
+  bounds: { min: [-1, 0, -2] as [number, number, number], max: [1, 2.5, 2] as [number, number, number] },
+  articulations: [],
+  placement: { unitScale: 1, upAxis: 'y' as const, recenter: false },
+  visible: true,
+  importedAt: '2025-01-02T03:04:05.000Z',
+  source: '/home/me/scans/kitchen.glb',
+};
+
+/** A valid shot with a starting camera, staged in `sceneId`. */
+function validShot(sceneId: string | null) {
+  let n = 0;
+  return createShot({
+    id: SHOT_ID,
+    name: 'Open the fridge',
+    frames: 49,
+    fps: 8,
+    sceneId,
+    camera: { position: [0, 1.6, 2], rotation: [0, 0, 0, 1], fovY: 60 },
+    newKeyId: () => `k${++n}`,
+  });
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -88,12 +121,16 @@ describe('create', () => {
     expect(state.document.name).toBe('Kitchen');
     expect(state.document.appVersion).toBe(APP_VERSION);
     // Written in the current layout. A new project may come with a sample scene, so the scene list is not checked here.
-    expect(state.document.schemaVersion).toBe(3);
     expect(state.document.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(ProjectDocument.safeParse(state.document).success).toBe(true);
+    // A new project has no shots yet.
+    expect(state.document.shots).toEqual([]);
+    expect(state.document.activeShotId).toBeNull();
 
     const raw = await readProjectJson(dir);
-    expect((raw as { schemaVersion: unknown }).schemaVersion).toBe(3);
+    expect((raw as { schemaVersion: unknown }).schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    // The shot fields are written out, not left for the defaults to fill in.
+    expect(raw).toMatchObject({ shots: [], activeShotId: null });
     const onDisk = ProjectDocument.parse(raw);
     expect(onDisk).toEqual(state.document);
     expect((await fs.readdir(dir)).sort()).toEqual([PROJECT_FILE, 'scenes', 'takes']);
@@ -282,7 +319,7 @@ describe('a project.json that cannot be used', () => {
     // A typical hand-edit mistake: an unquoted value on line 3.
     const dir = await createClosedProject();
     const file = path.join(dir, PROJECT_FILE);
-    await fs.writeFile(file, '{\n  "schemaVersion": 3,\n  "name": Kitchen\n}\n');
+    await fs.writeFile(file, `{\n  "schemaVersion": ${CURRENT_SCHEMA_VERSION},\n  "name": Kitchen\n}\n`);
     const before = await fs.readFile(file);
 
     const err = await caught(service.open(dir));
@@ -341,11 +378,54 @@ describe('a project.json that cannot be used', () => {
     expect(err.message).toContain('activeSceneId');
   });
 
+  it('names the shot field of a current file that is wrong', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    const doc = (await readProjectJson(dir)) as Record<string, unknown>;
+    const shot = { ...validShot(null), frames: 1 };
+    await fs.writeFile(file, JSON.stringify({ ...doc, shots: [shot], activeShotId: null }, null, 2));
+    const before = await fs.readFile(file);
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('shots[0].frames');
+    expect(err.message).toContain(file);
+    expect(err.message).not.toContain('(schema');
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+  });
+
+  it('names the sceneId of a shot staged in no scene of the project', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    const doc = (await readProjectJson(dir)) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...doc, scenes: [], activeSceneId: null, shots: [validShot(SCENE_ID)], activeShotId: null }));
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('shots[0].sceneId');
+    expect(err.message).toContain('shots[0].sceneId');
+  });
+
+  it('names activeShotId when it points at no shot of the project', async () => {
+    const dir = await createClosedProject();
+    const file = path.join(dir, PROJECT_FILE);
+    const doc = (await readProjectJson(dir)) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...doc, shots: [], activeShotId: SHOT_ID }, null, 2));
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('activeShotId');
+    expect(err.message).toContain('activeShotId');
+  });
+
   it('is refused when written by a newer studio', async () => {
     const dir = await createClosedProject();
     const file = path.join(dir, PROJECT_FILE);
     const doc = (await readProjectJson(dir)) as Record<string, unknown>;
-    await fs.writeFile(file, JSON.stringify({ ...doc, schemaVersion: 4 }));
+    await fs.writeFile(file, JSON.stringify({ ...doc, schemaVersion: CURRENT_SCHEMA_VERSION + 1 }));
     const err = await caught(service.open(dir));
     expect(err.code).toBe('PROJECT_INVALID');
     expect(err.field).toBe('schemaVersion');
@@ -363,7 +443,7 @@ describe('a project.json that cannot be used', () => {
   it('can be recovered from project.json.bak; the next save moves the bad file aside and writes a good one', async () => {
     const dir = await createWithBackup();
     const file = path.join(dir, PROJECT_FILE);
-    await fs.writeFile(file, '{ "schemaVersion": 3, "name": "half-written');
+    await fs.writeFile(file, `{ "schemaVersion": ${CURRENT_SCHEMA_VERSION}, "name": "half-written`);
     const corruptBytes = await fs.readFile(file);
     expect((await caught(service.open(dir))).code).toBe('PROJECT_INVALID');
 
@@ -403,19 +483,21 @@ describe('a schema 1 project', () => {
     expect(state.migratedFrom).toBe(1);
     expect(state.dirty).toBe(true);
     expect(state.document).toMatchObject({
-      schemaVersion: 3,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
       name: 'Prototype',
       createdAt: '2024-03-04T05:06:07.000Z',
       appVersion: APP_VERSION,
       scenes: [],
       activeSceneId: null,
+      shots: [],
+      activeShotId: null,
     });
     expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
 
     await service.save();
     const upgraded = ProjectDocument.parse(await readProjectJson(dir));
     expect(upgraded.id).toBe(state.document.id);
-    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
   });
 });
 
@@ -439,7 +521,7 @@ describe('a schema 2 project', () => {
     return { dir, file };
   }
 
-  it('opens migrated from 2 and dirty, keeping every field, with no scenes; the file is rewritten as schema 3 on save', async () => {
+  it('opens migrated from 2 and dirty, keeping every field, with no scenes or shots; the file is rewritten in the current schema on save', async () => {
     const { dir, file } = await writeV2();
     const before = await fs.readFile(file);
 
@@ -447,12 +529,13 @@ describe('a schema 2 project', () => {
 
     expect(state.migratedFrom).toBe(2);
     expect(state.dirty).toBe(true);
-    expect(state.document).toEqual({ ...v2, schemaVersion: 3, scenes: [], activeSceneId: null });
+    const added = { scenes: [], activeSceneId: null, shots: [], activeShotId: null };
+    expect(state.document).toEqual({ ...v2, schemaVersion: CURRENT_SCHEMA_VERSION, ...added });
     expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
 
     await service.save();
     const upgraded = (await readProjectJson(dir)) as Record<string, unknown>;
-    expect(upgraded).toMatchObject({ ...v2, schemaVersion: 3, scenes: [], activeSceneId: null, modifiedAt: v2.modifiedAt });
+    expect(upgraded).toMatchObject({ ...v2, schemaVersion: CURRENT_SCHEMA_VERSION, ...added, modifiedAt: v2.modifiedAt });
     expect(ProjectDocument.safeParse(upgraded).success).toBe(true);
     // The backup is the file as it was before the upgrade.
     expect(JSON.parse(await fs.readFile(path.join(dir, PROJECT_BACKUP_FILE), 'utf8'))).toEqual(v2);
@@ -475,6 +558,105 @@ describe('a schema 2 project', () => {
     expect(err.message).toContain(file);
     expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
     expect(service.current()).toBeNull();
+  });
+});
+
+describe('a schema 3 project', () => {
+  const v3 = {
+    schemaVersion: 3,
+    id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    name: 'Kitchen',
+    createdAt: '2025-01-02T03:04:05.000Z',
+    modifiedAt: '2025-02-03T04:05:06.000Z',
+    appVersion: '0.0.10',
+    shotDefaults: { frames: 49, fps: 8, width: 720, height: 480 },
+    notes: 'scanned on Sunday',
+    scenes: [scene],
+    activeSceneId: SCENE_ID,
+  };
+
+  async function writeV3(doc: unknown = v3): Promise<{ dir: string; file: string }> {
+    const dir = path.join(tmp, 'v3');
+    await fs.mkdir(dir);
+    const file = path.join(dir, PROJECT_FILE);
+    await fs.writeFile(file, JSON.stringify(doc, null, 2));
+    return { dir, file };
+  }
+
+  it('opens migrated from 3 and dirty, keeping its scenes and active scene, with no shots; rewritten in the current schema on save', async () => {
+    const { dir, file } = await writeV3();
+    const before = await fs.readFile(file);
+
+    const state = await service.open(dir);
+
+    expect(state.migratedFrom).toBe(3);
+    expect(state.dirty).toBe(true);
+    expect(state.document).toEqual({ ...v3, schemaVersion: CURRENT_SCHEMA_VERSION, shots: [], activeShotId: null });
+    expect(state.document.scenes).toEqual([scene]);
+    expect(state.document.activeSceneId).toBe(SCENE_ID);
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+
+    await service.save();
+    const upgraded = (await readProjectJson(dir)) as Record<string, unknown>;
+    expect(upgraded).toMatchObject({ ...v3, schemaVersion: CURRENT_SCHEMA_VERSION, shots: [], activeShotId: null });
+    expect(ProjectDocument.safeParse(upgraded).success).toBe(true);
+    expect(JSON.parse(await fs.readFile(path.join(dir, PROJECT_BACKUP_FILE), 'utf8'))).toEqual(v3);
+
+    await service.close();
+    const reopened = await service.open(dir);
+    expect(reopened.migratedFrom).toBeNull();
+    expect(reopened.dirty).toBe(false);
+    expect(reopened.document.scenes).toEqual([scene]);
+  });
+
+  it('is refused naming the field and schema 3 when the v3 file is invalid, and left byte for byte', async () => {
+    const { dir, file } = await writeV3({ ...v3, activeSceneId: SHOT_ID });
+    const before = await fs.readFile(file);
+
+    const err = await caught(service.open(dir));
+
+    expect(err.code).toBe('PROJECT_INVALID');
+    expect(err.field).toBe('activeSceneId');
+    expect(err.message).toContain('(schema 3)');
+    expect(err.message).toContain(file);
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+    expect(service.current()).toBeNull();
+  });
+});
+
+describe('shots', () => {
+  it('keeps a shot staged in a scene through update, save and reopen', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const shot = validShot(SCENE_ID);
+    const updated = await service.update(
+      { ...state.document, scenes: [scene], activeSceneId: SCENE_ID, shots: [shot], activeShotId: SHOT_ID },
+      0,
+    );
+    expect(updated.document.shots).toEqual([shot]);
+    await service.save();
+    await service.close();
+
+    const reopened = await service.open(state.dir);
+    expect(reopened.migratedFrom).toBeNull();
+    expect(reopened.document.shots).toEqual([shot]);
+    expect(reopened.document.activeShotId).toBe(SHOT_ID);
+  });
+
+  it('rejects an edit that leaves a shot staged in a scene the project does not have, naming the field', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const err = await caught(
+      service.update({ ...state.document, scenes: [], activeSceneId: null, shots: [validShot(SCENE_ID)], activeShotId: null }, 0),
+    );
+    expect(err.code).toBe('BAD_INPUT');
+    expect(err.field).toBe('shots[0].sceneId');
+    expect(service.current()?.revision).toBe(0);
+  });
+
+  it('rejects an edit whose activeShotId names no shot', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const err = await caught(service.update({ ...state.document, activeShotId: SHOT_ID }, 0));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(err.field).toBe('activeShotId');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssuePath } from '../../src/shared/api/errors';
-import { ProjectV3 } from '../../src/shared/project/schema';
+import { CURRENT_SCHEMA_VERSION, ProjectDocument, ProjectV3 } from '../../src/shared/project/schema';
 import { Articulation, DEFAULT_PLACEMENT, Placement, SceneAsset, SceneFormat } from '../../src/shared/scene/schema';
 
 const PROJECT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -37,9 +37,10 @@ function validArticulation(): Record<string, unknown> {
   };
 }
 
-function validProject(scenes: unknown[], activeSceneId: string | null): Record<string, unknown> {
-  return {
-    schemaVersion: 3,
+/** A valid project of `schemaVersion` (3, or the current one, which adds an empty shot list). */
+function validProject(schemaVersion: number, scenes: unknown[], activeSceneId: string | null): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    schemaVersion,
     id: PROJECT_ID,
     name: 'Kitchen scan',
     createdAt: '2025-01-02T03:04:05.000Z',
@@ -50,6 +51,7 @@ function validProject(scenes: unknown[], activeSceneId: string | null): Record<s
     scenes,
     activeSceneId,
   };
+  return schemaVersion >= 4 ? { ...doc, shots: [], activeShotId: null } : doc;
 }
 
 /** Parse with `schema`, expect failure, and return the path of the first issue as the UI shows it. */
@@ -194,47 +196,53 @@ describe('Articulation', () => {
   });
 });
 
-describe('ProjectV3 scenes', () => {
+// Schema 3 introduced scenes; the current schema keeps the same rules for them.
+describe.each([
+  ['ProjectV3', ProjectV3, 3],
+  ['ProjectDocument (current)', ProjectDocument, CURRENT_SCHEMA_VERSION],
+] as const)('%s scenes', (_name, schema, version) => {
+  const project = (scenes: unknown[], activeSceneId: string | null) => validProject(version, scenes, activeSceneId);
+
   it('accepts two distinct scenes with one of them active', () => {
-    const doc = validProject([validScene(SCENE_A), validScene(SCENE_B)], SCENE_B);
-    expect(ProjectV3.parse(doc)).toEqual(doc);
+    const doc = project([validScene(SCENE_A), validScene(SCENE_B)], SCENE_B);
+    expect(schema.parse(doc)).toEqual(doc);
   });
 
   it('accepts a null activeSceneId, with or without scenes', () => {
-    expect(ProjectV3.safeParse(validProject([validScene()], null)).success).toBe(true);
-    expect(ProjectV3.safeParse(validProject([], null)).success).toBe(true);
+    expect(schema.safeParse(project([validScene()], null)).success).toBe(true);
+    expect(schema.safeParse(project([], null)).success).toBe(true);
   });
 
   it('rejects a duplicate scene id at the later scene (scenes[i].id)', () => {
-    const doc = validProject([validScene(SCENE_A), validScene(SCENE_B), validScene(SCENE_A)], SCENE_A);
-    expect(firstIssuePath(ProjectV3, doc)).toBe('scenes[2].id');
+    const doc = project([validScene(SCENE_A), validScene(SCENE_B), validScene(SCENE_A)], SCENE_A);
+    expect(firstIssuePath(schema, doc)).toBe('scenes[2].id');
   });
 
   it('reports every repeat of a duplicated id', () => {
-    const doc = validProject([validScene(SCENE_A), validScene(SCENE_A), validScene(SCENE_A)], null);
-    expect(issuePaths(ProjectV3, doc)).toEqual(['scenes[1].id', 'scenes[2].id']);
+    const doc = project([validScene(SCENE_A), validScene(SCENE_A), validScene(SCENE_A)], null);
+    expect(issuePaths(schema, doc)).toEqual(['scenes[1].id', 'scenes[2].id']);
   });
 
   it('rejects an activeSceneId that names no scene', () => {
-    expect(firstIssuePath(ProjectV3, validProject([validScene(SCENE_A)], SCENE_B))).toBe('activeSceneId');
-    expect(firstIssuePath(ProjectV3, validProject([], SCENE_A))).toBe('activeSceneId');
+    expect(firstIssuePath(schema, project([validScene(SCENE_A)], SCENE_B))).toBe('activeSceneId');
+    expect(firstIssuePath(schema, project([], SCENE_A))).toBe('activeSceneId');
   });
 
   it('rejects an activeSceneId that is not a uuid', () => {
-    expect(firstIssuePath(ProjectV3, validProject([validScene()], 'kitchen'))).toBe('activeSceneId');
+    expect(firstIssuePath(schema, project([validScene()], 'kitchen'))).toBe('activeSceneId');
   });
 
   it('names the path of an invalid scene within the project', () => {
     const bad = { ...validScene(SCENE_B), stats: { ...(validScene().stats as object), splats: -3 } };
-    expect(firstIssuePath(ProjectV3, validProject([validScene(SCENE_A), bad], null))).toBe('scenes[1].stats.splats');
+    expect(firstIssuePath(schema, project([validScene(SCENE_A), bad], null))).toBe('scenes[1].stats.splats');
   });
 
   it('rejects more than 1000 scenes', () => {
     const ids = Array.from({ length: 1001 }, (_, i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`);
-    const doc = validProject(
+    const doc = project(
       ids.map((id) => validScene(id)),
       null,
     );
-    expect(firstIssuePath(ProjectV3, doc)).toBe('scenes');
+    expect(firstIssuePath(schema, doc)).toBe('scenes');
   });
 });

@@ -6,6 +6,7 @@ import {
   ProjectDocument as ProjectDocumentSchema,
   ProjectV1,
   ProjectV2,
+  ProjectV3,
 } from './schema';
 
 /**
@@ -43,6 +44,11 @@ const steps: Step[] = [
     from: 2,
     schema: ProjectV2,
     up: (raw) => ({ ...(raw as ProjectV2), schemaVersion: 3, scenes: [], activeSceneId: null }),
+  },
+  {
+    from: 3,
+    schema: ProjectV3,
+    up: (raw) => ({ ...(raw as ProjectV3), schemaVersion: 4, shots: [], activeShotId: null }),
   },
 ];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Shot } from '../animation/schema';
 import { SceneAsset } from '../scene/schema';
 
 /**
@@ -45,13 +46,41 @@ export const ProjectV2 = z.object({
 });
 export type ProjectV2 = z.infer<typeof ProjectV2>;
 
-/** Schema 3, the current layout: adds imported scenes. Shots and takes come with later versions. */
+/** Schema 3: adds imported scenes. */
 export const ProjectV3 = ProjectV2.extend({
   schemaVersion: z.literal(3),
   scenes: z.array(SceneAsset).max(1000).default([]),
   /** The scene shown in the viewport and used for conditioning renders. */
   activeSceneId: z.uuid().nullable().default(null),
+}).superRefine(checkScenes);
+export type ProjectV3 = z.infer<typeof ProjectV3>;
+
+/** Schema 4, the current layout: adds shots (the keyed camera and hands). Takes come later. */
+export const ProjectV4 = ProjectV2.extend({
+  schemaVersion: z.literal(4),
+  scenes: z.array(SceneAsset).max(1000).default([]),
+  activeSceneId: z.uuid().nullable().default(null),
+  shots: z.array(Shot).max(1000).default([]),
+  /** The shot shown on the timeline. */
+  activeShotId: z.uuid().nullable().default(null),
 }).superRefine((doc, ctx) => {
+  checkScenes(doc, ctx);
+  const sceneIds = new Set(doc.scenes.map((s) => s.id));
+  const shotIds = new Set<string>();
+  doc.shots.forEach((shot, i) => {
+    if (shotIds.has(shot.id)) ctx.addIssue({ code: 'custom', path: ['shots', i, 'id'], message: `duplicate shot id ${shot.id}` });
+    shotIds.add(shot.id);
+    if (shot.sceneId !== null && !sceneIds.has(shot.sceneId)) {
+      ctx.addIssue({ code: 'custom', path: ['shots', i, 'sceneId'], message: 'names no scene of this project' });
+    }
+  });
+  if (doc.activeShotId !== null && !shotIds.has(doc.activeShotId)) {
+    ctx.addIssue({ code: 'custom', path: ['activeShotId'], message: 'names no shot of this project' });
+  }
+});
+export type ProjectV4 = z.infer<typeof ProjectV4>;
+
+function checkScenes(doc: { scenes: SceneAsset[]; activeSceneId: string | null }, ctx: z.RefinementCtx): void {
   const ids = new Set<string>();
   doc.scenes.forEach((scene, i) => {
     if (ids.has(scene.id)) ctx.addIssue({ code: 'custom', path: ['scenes', i, 'id'], message: `duplicate scene id ${scene.id}` });
@@ -60,9 +89,8 @@ export const ProjectV3 = ProjectV2.extend({
   if (doc.activeSceneId !== null && !ids.has(doc.activeSceneId)) {
     ctx.addIssue({ code: 'custom', path: ['activeSceneId'], message: 'names no scene of this project' });
   }
-});
-export type ProjectV3 = z.infer<typeof ProjectV3>;
+}
 
-export const CURRENT_SCHEMA_VERSION = 3;
-export const ProjectDocument = ProjectV3;
-export type ProjectDocument = ProjectV3;
+export const CURRENT_SCHEMA_VERSION = 4;
+export const ProjectDocument = ProjectV4;
+export type ProjectDocument = ProjectV4;

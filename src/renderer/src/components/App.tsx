@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useStudio } from '../state/studio-store';
+import { TimelinePanel } from '../timeline/TimelinePanel';
 import { ImportDialog } from './ImportDialog';
 import { OpenFailureBanner } from './OpenFailureBanner';
 import { ProjectDialog } from './ProjectDialog';
@@ -7,7 +8,6 @@ import { ScenePanel } from './ScenePanel';
 import { SettingsDialog } from './SettingsDialog';
 import { ShotBinPanel } from './ShotBinPanel';
 import { StatusBar } from './StatusBar';
-import { TimelinePanel } from './TimelinePanel';
 import { Toasts } from './Toasts';
 import { Toolbar } from './Toolbar';
 import { useShortcuts } from './use-shortcuts';

@@ -187,7 +187,10 @@ function SceneInspector({
           onClick={() =>
             void editDocument((doc) => {
               const scenes = doc.scenes.filter((s) => s.id !== scene.id);
-              return { ...doc, scenes, activeSceneId: doc.activeSceneId === scene.id ? (scenes[0]?.id ?? null) : doc.activeSceneId };
+              const activeSceneId = doc.activeSceneId === scene.id ? (scenes[0]?.id ?? null) : doc.activeSceneId;
+              // Shots staged in the removed scene move to the active one (or to none).
+              const shots = doc.shots.map((shot) => (shot.sceneId === scene.id ? { ...shot, sceneId: activeSceneId } : shot));
+              return { ...doc, scenes, activeSceneId, shots };
             })
           }
           title="Remove from the project (Ctrl+Z undoes it; the files stay in the project folder)"

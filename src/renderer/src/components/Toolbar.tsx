@@ -6,8 +6,8 @@ const mod = navigator.platform.startsWith('Mac') ? '⌘' : 'Ctrl+';
 
 export function Toolbar() {
   const project = useStudio((s) => s.project);
-  const canUndo = useStudio((s) => s.past.length > 0);
-  const canRedo = useStudio((s) => s.future.length > 0);
+  const canUndo = useStudio((s) => s.canUndo);
+  const canRedo = useStudio((s) => s.canRedo);
   const isWeb = useStudio((s) => s.info?.transport === 'web');
   return (
     <header className="toolbar" role="toolbar" aria-label="Studio toolbar">

@@ -4,6 +4,8 @@ import { Leva, useControls } from 'leva';
 import { useEffect } from 'react';
 import { FrameController } from '../scene/FrameController';
 import { FrameProbe, FrameStats, SceneLayer } from '../scene/SceneLayer';
+import { CameraReporter } from '../shot/CameraReporter';
+import { ShotLayer } from '../shot/ShotLayer';
 import { useStudio } from '../state/studio-store';
 import { useViewport } from '../state/viewport-store';
 import { runCommand } from './use-shortcuts';
@@ -30,6 +32,7 @@ export function ViewportPanel() {
             <button type="button" onClick={requestFrame} title="Frame everything visible (F)">
               Frame all
             </button>
+            <LookThroughToggle />
             <fieldset className="segmented" aria-label="Navigation">
               <button
                 type="button"
@@ -62,6 +65,8 @@ function ViewportCanvas() {
   const { grid, axes, background } = useControls('Viewport', { grid: true, axes: true, background: '#1b1e24' });
   const navigation = useViewport((s) => s.navigation);
   const requestFrame = useViewport((s) => s.requestFrame);
+  const lookThrough = useViewport((s) => s.lookThrough);
+  const aspect = useStudio((s) => (s.project ? s.project.document.shotDefaults.width / s.project.document.shotDefaults.height : 1.5));
   const hasScenes = useStudio((s) => (s.project?.document.scenes.length ?? 0) > 0);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -98,10 +103,12 @@ function ViewportCanvas() {
         ) : null}
         {axes ? <axesHelper args={[1]} /> : null}
         <SceneLayer />
+        <ShotLayer />
+        <CameraReporter />
         <FrameStats />
         <FrameProbe />
         <FrameController />
-        {navigation === 'orbit' ? (
+        {lookThrough ? null : navigation === 'orbit' ? (
           <OrbitControls makeDefault enableDamping />
         ) : (
           <FlyControls makeDefault movementSpeed={1.5} rollSpeed={0.6} dragToLook />
@@ -116,11 +123,21 @@ function ViewportCanvas() {
           Ctrl+I.
         </div>
       ) : null}
+      {lookThrough ? <LetterBox aspect={aspect} /> : null}
       <ViewportStats />
       <div className="leva-anchor">
         <Leva collapsed fill titleBar={{ title: 'Display', filter: false }} />
       </div>
     </>
+  );
+}
+
+/** Masks the viewport outside the shot's frame (e.g. 720x480), so looking through shows what the model will see. */
+function LetterBox({ aspect }: { aspect: number }) {
+  return (
+    <div className="letterbox" style={{ ['--aspect' as string]: aspect }} data-testid="letterbox">
+      <div className="letterbox-frame" />
+    </div>
   );
 }
 
@@ -215,5 +232,44 @@ function Welcome() {
         </div>
       ) : null}
     </div>
+  );
+}
+
+function LookThroughToggle() {
+  const hasShot = useStudio((s) => Boolean(s.project?.document.activeShotId));
+  const lookThrough = useViewport((s) => s.lookThrough);
+  const setLookThrough = useViewport((s) => s.setLookThrough);
+  const gizmoMode = useViewport((s) => s.gizmoMode);
+  const setGizmoMode = useViewport((s) => s.setGizmoMode);
+  if (!hasShot) return null;
+  return (
+    <>
+      <fieldset className="segmented" aria-label="Gizmo">
+        <button
+          type="button"
+          aria-pressed={gizmoMode === 'translate'}
+          onClick={() => setGizmoMode('translate')}
+          title="Move the shot camera and wrists"
+        >
+          Move
+        </button>
+        <button
+          type="button"
+          aria-pressed={gizmoMode === 'rotate'}
+          onClick={() => setGizmoMode('rotate')}
+          title="Rotate the shot camera and wrists"
+        >
+          Rotate
+        </button>
+      </fieldset>
+      <button
+        type="button"
+        aria-pressed={lookThrough}
+        onClick={() => setLookThrough(!lookThrough)}
+        title="Look through the shot's egocentric camera"
+      >
+        Look through
+      </button>
+    </>
   );
 }

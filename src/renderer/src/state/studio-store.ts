@@ -5,6 +5,7 @@ import type { ProjectDocument } from '../../../shared/project/schema';
 import type { RecentProject, Settings, SettingsPatch } from '../../../shared/settings/schema';
 import { api, onConnectionChange } from '../api';
 import { pickMainSceneFile, SCENE_EXTENSIONS, uploadFiles } from '../api/upload';
+import { History } from './history';
 
 export type DialogKind = 'new' | 'open' | 'settings' | 'import';
 export interface Toast {
@@ -32,9 +33,9 @@ interface StudioState {
   busy: boolean;
   /** Fraction of an upload sent, while one runs. */
   uploadFraction: number | null;
-  /** Undo history of document states (the current document is not in it). */
-  past: ProjectDocument[];
-  future: ProjectDocument[];
+  /** Whether undo / redo have a step (the history itself is the module's History). */
+  canUndo: boolean;
+  canRedo: boolean;
 
   init(): Promise<void>;
   refreshRecent(): Promise<void>;
@@ -48,6 +49,15 @@ interface StudioState {
   importFiles(files: File[]): Promise<boolean>;
   /** Apply a document edit as one undoable step. */
   editDocument(recipe: (doc: ProjectDocument) => ProjectDocument): Promise<void>;
+  /**
+   * A drag is one undo step: begin remembers the document, preview shows each intermediate
+   * state locally (nothing is sent or recorded), commit sends the result and records one
+   * step, cancel (Escape) restores the start.
+   */
+  beginTransaction(): void;
+  previewDocument(recipe: (doc: ProjectDocument) => ProjectDocument): void;
+  commitTransaction(): Promise<void>;
+  cancelTransaction(): void;
   undo(): Promise<void>;
   redo(): Promise<void>;
   updateSettings(patch: SettingsPatch): Promise<void>;
@@ -58,6 +68,9 @@ interface StudioState {
 }
 
 let toastSeq = 0;
+const historyFlags = () => ({ canUndo: history.canUndo, canRedo: history.canRedo });
+/** Undo history of the open project's document (cleared when another project opens). */
+const history = new History<ProjectDocument>(HISTORY_LIMIT);
 // Document updates go to main one after another, so each carries the revision of the one before.
 let updateChain: Promise<unknown> = Promise.resolve();
 
@@ -76,7 +89,8 @@ export const useStudio = create<StudioState>((set, get) => {
       } catch (err) {
         get().toast('error', `Edit not applied: ${message(err)}`);
         const current = await api.invoke('project.current', {}).catch(() => null);
-        set({ project: current, past: [], future: [] });
+        history.clear();
+        set({ project: current, ...historyFlags() });
       }
     };
     updateChain = updateChain.then(run, run);
@@ -92,7 +106,8 @@ export const useStudio = create<StudioState>((set, get) => {
       await updateChain;
       const project = await run();
       const added = project.document.scenes.find((s) => !before.document.scenes.some((b) => b.id === s.id));
-      set({ project, past: [...get().past, before.document].slice(-HISTORY_LIMIT), future: [], dialog: null });
+      history.record(before.document, project.document);
+      set({ project, ...historyFlags(), dialog: null });
       if (added) get().toast('info', `Imported "${added.name}"`);
       return true;
     } catch (err) {
@@ -103,17 +118,12 @@ export const useStudio = create<StudioState>((set, get) => {
     }
   };
 
-  const applyHistoryStep = async (from: 'past' | 'future') => {
-    const { project, past, future } = get();
+  const applyHistoryStep = async (direction: 'undo' | 'redo') => {
+    const project = get().project;
     if (!project) return;
-    const stack = from === 'past' ? past : future;
-    const target = stack[stack.length - 1];
+    const target = direction === 'undo' ? history.undo(project.document) : history.redo(project.document);
     if (!target) return;
-    const rest = stack.slice(0, -1);
-    const current = project.document;
-    if (from === 'past') set({ past: rest, future: [...future, current] });
-    else set({ future: rest, past: [...past, current] });
-    set({ project: { ...project, document: target, dirty: true } });
+    set({ project: { ...project, document: target, dirty: true }, ...historyFlags() });
     await sendDocument(target);
   };
 
@@ -129,8 +139,8 @@ export const useStudio = create<StudioState>((set, get) => {
     toasts: [],
     busy: false,
     uploadFraction: null,
-    past: [],
-    future: [],
+    canUndo: false,
+    canRedo: false,
 
     async init() {
       api.on('project.status', (status) => {
@@ -162,7 +172,8 @@ export const useStudio = create<StudioState>((set, get) => {
       set({ busy: true });
       try {
         const project = await api.invoke('project.create', { dir, name });
-        set({ project, past: [], future: [], dialog: null, openFailure: null });
+        history.clear();
+        set({ project, ...historyFlags(), dialog: null, openFailure: null });
         get().toast('info', `Created "${project.document.name}"`);
         await get().refreshRecent();
         return true;
@@ -178,7 +189,8 @@ export const useStudio = create<StudioState>((set, get) => {
       set({ busy: true });
       try {
         const project = await api.invoke('project.open', { dir, fromBackup });
-        set({ project, past: [], future: [], dialog: null, openFailure: null });
+        history.clear();
+        set({ project, ...historyFlags(), dialog: null, openFailure: null });
         if (project.openedFromBackup) get().toast('info', 'Opened the last good version; saving moves the unreadable project.json aside.');
         if (project.migratedFrom !== null) get().toast('info', `Upgraded this project from schema ${project.migratedFrom}.`);
         await get().refreshRecent();
@@ -209,7 +221,8 @@ export const useStudio = create<StudioState>((set, get) => {
       await updateChain;
       try {
         await api.invoke('project.close', {});
-        set({ project: null, past: [], future: [] });
+        history.clear();
+        set({ project: null, ...historyFlags() });
         await get().refreshRecent();
       } catch (err) {
         get().toast('error', message(err));
@@ -241,17 +254,34 @@ export const useStudio = create<StudioState>((set, get) => {
       const project = get().project;
       if (!project) return;
       const next = recipe(project.document);
-      if (JSON.stringify(next) === JSON.stringify(project.document)) return;
-      set({
-        project: { ...project, document: next, dirty: true },
-        past: [...get().past, project.document].slice(-HISTORY_LIMIT),
-        future: [],
-      });
+      if (!history.record(project.document, next)) return;
+      set({ project: { ...project, document: next, dirty: true }, ...historyFlags() });
       await sendDocument(next);
     },
 
-    undo: () => applyHistoryStep('past'),
-    redo: () => applyHistoryStep('future'),
+    beginTransaction() {
+      const project = get().project;
+      if (project) history.begin(project.document);
+    },
+    previewDocument(recipe) {
+      const project = get().project;
+      if (!project || !history.inTransaction) return;
+      set({ project: { ...project, document: recipe(project.document), dirty: true } });
+    },
+    async commitTransaction() {
+      const project = get().project;
+      if (!project || !history.commit(project.document)) return;
+      set(historyFlags());
+      await sendDocument(project.document);
+    },
+    cancelTransaction() {
+      const start = history.cancel();
+      const project = get().project;
+      if (project && start) set({ project: { ...project, document: start } });
+    },
+
+    undo: () => applyHistoryStep('undo'),
+    redo: () => applyHistoryStep('redo'),
 
     async updateSettings(patch) {
       try {

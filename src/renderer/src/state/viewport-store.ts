@@ -23,6 +23,15 @@ interface ViewportState {
   frameMs: number;
   /** Increments to ask the viewport to time a burst of frames. */
   measureRequest: number;
+  /** The viewport camera's pose now, or null before the viewport exists (set by the canvas). */
+  cameraPose: () => { position: [number, number, number]; rotation: [number, number, number, number]; fovY: number } | null;
+  setCameraPose(get: ViewportState['cameraPose']): void;
+  /** Look through the shot's camera instead of the free viewport camera. */
+  lookThrough: boolean;
+  setLookThrough(on: boolean): void;
+  /** What the gizmos on the shot camera and wrists do. */
+  gizmoMode: 'translate' | 'rotate';
+  setGizmoMode(mode: 'translate' | 'rotate'): void;
   /** Result of the last measurement: mean draw time of a frame, GPU work included. */
   measured: { frameMs: number; frames: number } | null;
   requestMeasure(): void;
@@ -44,6 +53,18 @@ export const useViewport = create<ViewportState>((set, get) => ({
   fps: 0,
   frameMs: 0,
   measureRequest: 0,
+  cameraPose: () => null,
+  setCameraPose(cameraPose) {
+    set({ cameraPose });
+  },
+  lookThrough: false,
+  gizmoMode: 'translate',
+  setGizmoMode(gizmoMode) {
+    set({ gizmoMode });
+  },
+  setLookThrough(lookThrough) {
+    set({ lookThrough });
+  },
   measured: null,
   requestMeasure() {
     set({ measureRequest: get().measureRequest + 1, measured: null });
