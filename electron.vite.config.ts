@@ -8,6 +8,8 @@ import { viteStaticCopy } from 'vite-plugin-static-copy';
 const decoders = [
   { src: 'node_modules/three/examples/jsm/libs/draco/gltf/*', dest: 'decoders/draco' },
   { src: 'node_modules/three/examples/jsm/libs/basis/basis_transcoder.*', dest: 'decoders/basis' },
+  // The posable hand meshes (WebXR generic hand, MIT), also shipped in resources/.
+  { src: 'resources/hands/*.glb', dest: 'hands' },
 ];
 
 export default defineConfig({

@@ -88,8 +88,11 @@ describe('dispatch', () => {
     expect(state.document.name).toBe('Kitchen');
     expect(state.dirty).toBe(false);
     expect(state.document.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
-    expect(state.document.shots).toEqual([]);
-    expect(state.document.activeShotId).toBeNull();
+    // A project made through the API opens with the sample room and its demo shot, staged in it.
+    expect(state.document.scenes.map((s) => s.name)).toEqual(['Sample room']);
+    expect(state.document.shots.map((s) => s.name)).toEqual(['Open the top drawer']);
+    expect(state.document.activeShotId).toBe(state.document.shots[0]?.id);
+    expect(state.document.shots[0]?.sceneId).toBe(state.document.scenes[0]?.id);
     const onDisk = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
     expect(onDisk.id).toBe(state.document.id);
     expect(onDisk.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);

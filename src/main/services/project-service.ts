@@ -16,7 +16,7 @@ import { writeJsonAtomic } from './fs/atomic-write';
 import { resolveInside } from './fs/path-confinement';
 import { readJsonFile } from './json-file';
 import { importSceneFiles } from './scenes/import-scene';
-import { writeSampleRoom } from './scenes/sample-room';
+import { sampleRoomDemoShot, writeSampleRoom } from './scenes/sample-room';
 import type { SettingsStore } from './settings-store';
 
 /** Folders every project has; later capabilities fill them. */
@@ -116,6 +116,8 @@ export class ProjectService {
       notes: '',
       scenes: [],
       activeSceneId: null,
+      shots: [],
+      activeShotId: null,
     });
     if (opts.sampleRoom) {
       // Every new project opens with the bundled, procedurally generated sample room.
@@ -124,6 +126,9 @@ export class ProjectService {
         const asset = await importSceneFiles(dir, sample.file, { name: 'Sample room' });
         document.scenes.push(asset);
         document.activeSceneId = asset.id;
+        const shot = sampleRoomDemoShot(asset.id, document.shotDefaults);
+        document.shots.push(shot);
+        document.activeShotId = shot.id;
       } finally {
         await sample.cleanup();
       }

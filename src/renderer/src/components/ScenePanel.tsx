@@ -4,6 +4,7 @@ import { placedBounds } from '../../../shared/scene/placement';
 import type { Placement, SceneAsset } from '../../../shared/scene/schema';
 import { useStudio } from '../state/studio-store';
 import { useViewport } from '../state/viewport-store';
+import { graspAndOpenPart } from '../timeline/grasp-helper';
 import { runCommand } from './use-shortcuts';
 
 const UNITS: { label: string; scale: number }[] = [
@@ -200,7 +201,9 @@ function SceneInspector({
       </div>
       {scene.articulations.length > 0 ? (
         <>
-          <div className="section-label">Articulated parts</div>
+          <div className="section-label" title="Grasp & open: R / L keys that hand opening the part in the active shot">
+            Articulated parts · grasp &amp; open
+          </div>
           <ul className="parts" data-testid="articulations">
             {scene.articulations.map((a) => (
               <li key={a.node}>
@@ -209,6 +212,26 @@ function SceneInspector({
                   {a.type === 'prismatic'
                     ? `slides ${(a.limits[1] * 100).toFixed(0)} cm`
                     : `hinge ${((a.limits[1] * 180) / Math.PI).toFixed(0)}°`}
+                </span>
+                <span className="part-actions">
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => graspAndOpenPart(scene, a, 'right')}
+                    title="Key the right hand reaching, grasping and opening this part in the active shot"
+                    aria-label={`Open ${a.label ?? a.node} with the right hand`}
+                  >
+                    R
+                  </button>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => graspAndOpenPart(scene, a, 'left')}
+                    title="Key the left hand reaching, grasping and opening this part in the active shot"
+                    aria-label={`Open ${a.label ?? a.node} with the left hand`}
+                  >
+                    L
+                  </button>
                 </span>
               </li>
             ))}

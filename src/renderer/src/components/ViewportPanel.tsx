@@ -241,9 +241,21 @@ function LookThroughToggle() {
   const setLookThrough = useViewport((s) => s.setLookThrough);
   const gizmoMode = useViewport((s) => s.gizmoMode);
   const setGizmoMode = useViewport((s) => s.setGizmoMode);
+  const gizmoTarget = useViewport((s) => s.gizmoTarget);
+  const setGizmoTarget = useViewport((s) => s.setGizmoTarget);
   if (!hasShot) return null;
   return (
     <>
+      <select
+        aria-label="Gizmo target"
+        value={gizmoTarget}
+        onChange={(e) => setGizmoTarget(e.target.value as typeof gizmoTarget)}
+        title="What the gizmo moves"
+      >
+        <option value="camera">Camera</option>
+        <option value="right">Right wrist</option>
+        <option value="left">Left wrist</option>
+      </select>
       <fieldset className="segmented" aria-label="Gizmo">
         <button
           type="button"

@@ -1,6 +1,6 @@
 import { Line, TransformControls } from '@react-three/drei';
 import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
+import { Suspense, useEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
 import { sampleShot } from '../../../shared/animation/sample';
 import type { Shot } from '../../../shared/animation/schema';
@@ -24,13 +24,16 @@ export function ShotLayer() {
   return (
     <>
       {!lookThrough ? <CameraPath shot={shot} aspect={width / height} /> : <LookThrough shot={shot} />}
-      <HandsLayer shot={shot} />
+      <Suspense fallback={null}>
+        <HandsLayer shot={shot} />
+      </Suspense>
     </>
   );
 }
 
 function CameraPath({ shot, aspect }: { shot: Shot; aspect: number }) {
   const frame = useTimeline((s) => s.frame);
+  const gizmoTarget = useViewport((s) => s.gizmoTarget);
   const points = useMemo(() => {
     // Sample between frames too, so the drawn curve is the interpolated path, not a polyline of frames.
     const out: [number, number, number][] = [];
@@ -48,7 +51,7 @@ function CameraPath({ shot, aspect }: { shot: Shot; aspect: number }) {
         return <Frustum key={f} position={c.position} rotation={c.rotation} fovY={c.fovY} aspect={aspect} color="#8d96a8" size={0.12} />;
       })}
       <Frustum position={now.position} rotation={now.rotation} fovY={now.fovY} aspect={aspect} color="#e5484d" size={0.2} />
-      <CameraGizmo shot={shot} />
+      {gizmoTarget === 'camera' ? <CameraGizmo shot={shot} /> : null}
     </group>
   );
 }

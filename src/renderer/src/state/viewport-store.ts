@@ -31,6 +31,9 @@ interface ViewportState {
   setLookThrough(on: boolean): void;
   /** What the gizmos on the shot camera and wrists do. */
   gizmoMode: 'translate' | 'rotate';
+  /** What the gizmo is attached to. */
+  gizmoTarget: 'camera' | 'left' | 'right';
+  setGizmoTarget(target: 'camera' | 'left' | 'right'): void;
   setGizmoMode(mode: 'translate' | 'rotate'): void;
   /** Result of the last measurement: mean draw time of a frame, GPU work included. */
   measured: { frameMs: number; frames: number } | null;
@@ -59,6 +62,10 @@ export const useViewport = create<ViewportState>((set, get) => ({
   },
   lookThrough: false,
   gizmoMode: 'translate',
+  gizmoTarget: 'camera',
+  setGizmoTarget(gizmoTarget) {
+    set({ gizmoTarget });
+  },
   setGizmoMode(gizmoMode) {
     set({ gizmoMode });
   },

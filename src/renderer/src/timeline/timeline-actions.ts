@@ -75,15 +75,18 @@ function rotate(q: Quat, v: Vec3): Vec3 {
  * Key a hand at the playhead as it is there now (wrist, fingers, visible). A hand that was
  * never keyed starts in front of the camera: 45 cm ahead, 25 cm down, 15 cm to its side.
  */
-export function keyHandAtPlayhead(side: 'left' | 'right', overrides: { fingers?: number[]; visible?: boolean } = {}): void {
+export function keyHandAtPlayhead(
+  side: 'left' | 'right',
+  overrides: { fingers?: number[]; visible?: boolean; wrist?: { position: Vec3; rotation: Quat } } = {},
+): void {
   editActiveShot((shot) => {
     const frame = playheadFrame(shot);
     const sample = sampleShot(shot, frame);
     const hand = sample.hands[side];
     const keyed = shot.hands[side].wristPosition.keys.length > 0;
-    let position = hand.wristPosition;
-    let rotation = hand.wristRotation;
-    if (!keyed) {
+    let position = overrides.wrist?.position ?? hand.wristPosition;
+    let rotation = overrides.wrist?.rotation ?? hand.wristRotation;
+    if (!keyed && !overrides.wrist) {
       const cam = sample.camera;
       const offset = rotate(cam.rotation, [side === 'right' ? 0.15 : -0.15, -0.25, -0.45]);
       position = [cam.position[0] + offset[0], cam.position[1] + offset[1], cam.position[2] + offset[2]];

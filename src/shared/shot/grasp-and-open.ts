@@ -1,0 +1,209 @@
+import { type ChannelPath, getChannel, withChannel } from '../animation/channel-path';
+import { setKey } from '../animation/edit';
+import type { Quat, Shot, Vec3 } from '../animation/schema';
+import { presetPose } from '../hand/presets';
+
+/**
+ * The grasp-and-open helper: given a handle and how the part moves, write the keys of a
+ * hand that reaches, pre-grasps, grasps, pulls the part open and lets go — ordinary keys the
+ * artist then edits. The part's motion is either a slide (drawer: prismatic axis and
+ * distance) or a swing (door: revolute hinge axis, a point on it, and an angle).
+ */
+
+export type PartMotion =
+  | { type: 'prismatic'; axis: Vec3; distance: number }
+  | { type: 'revolute'; axis: Vec3; origin: Vec3; angle: number };
+
+export interface GraspTarget {
+  /** Where the fingers close, in world space (metres). */
+  handle: Vec3;
+  /** Unit vector out of the part's front (towards where the person stands). */
+  front: Vec3;
+  motion: PartMotion;
+}
+
+export interface GraspTiming {
+  reach: number;
+  preGrasp: number;
+  grasp: number;
+  pulled: number;
+  release: number;
+}
+
+/** Default beats for a 49-frame shot at 8 fps: reach 1 s in, grasp at 3.25 s, open over 1.5 s, let go at 5.5 s. */
+export function defaultTiming(frames: number): GraspTiming {
+  const at = (f: number) => Math.min(frames - 1, Math.round((f / 48) * (frames - 1)));
+  return { reach: at(10), preGrasp: at(20), grasp: at(26), pulled: at(38), release: at(44) };
+}
+
+const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+const scale = (a: Vec3, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
+const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+const dot = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const norm = (a: Vec3): Vec3 => scale(a, 1 / Math.hypot(...a));
+
+/** Quaternion [x,y,z,w] of the rotation whose columns are the unit axes x, y, z. */
+export function quatFromBasis(x: Vec3, y: Vec3, z: Vec3): Quat {
+  const [m00, m10, m20] = x;
+  const [m01, m11, m21] = y;
+  const [m02, m12, m22] = z;
+  const trace = m00 + m11 + m22;
+  let q: Quat;
+  if (trace > 0) {
+    const s = 0.5 / Math.sqrt(trace + 1);
+    q = [(m21 - m12) * s, (m02 - m20) * s, (m10 - m01) * s, 0.25 / s];
+  } else if (m00 > m11 && m00 > m22) {
+    const s = 2 * Math.sqrt(1 + m00 - m11 - m22);
+    q = [0.25 * s, (m01 + m10) / s, (m02 + m20) / s, (m21 - m12) / s];
+  } else if (m11 > m22) {
+    const s = 2 * Math.sqrt(1 + m11 - m00 - m22);
+    q = [(m01 + m10) / s, 0.25 * s, (m12 + m21) / s, (m02 - m20) / s];
+  } else {
+    const s = 2 * Math.sqrt(1 + m22 - m00 - m11);
+    q = [(m02 + m20) / s, (m12 + m21) / s, 0.25 * s, (m10 - m01) / s];
+  }
+  const n = Math.hypot(...q);
+  return q.map((v) => v / n) as Quat;
+}
+
+function quatMul(a: Quat, b: Quat): Quat {
+  const [ax, ay, az, aw] = a;
+  const [bx, by, bz, bw] = b;
+  return [
+    aw * bx + ax * bw + ay * bz - az * by,
+    aw * by - ax * bz + ay * bw + az * bx,
+    aw * bz + ax * by - ay * bx + az * bw,
+    aw * bw - ax * bx - ay * by - az * bz,
+  ];
+}
+
+function axisAngle(axis: Vec3, angle: number): Quat {
+  const a = norm(axis);
+  const s = Math.sin(angle / 2);
+  return [a[0] * s, a[1] * s, a[2] * s, Math.cos(angle / 2)];
+}
+
+function rotateAbout(p: Vec3, axis: Vec3, origin: Vec3, angle: number): Vec3 {
+  // Rodrigues' rotation of p about the line through origin along axis.
+  const k = norm(axis);
+  const v = sub(p, origin);
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  const r = add(add(scale(v, c), scale(cross(k, v), s)), scale(k, dot(k, v) * (1 - c)));
+  return add(origin, r);
+}
+
+/**
+ * Wrist pose holding a handle palm-down: fingers (the wrist frame's -Z, WebXR convention)
+ * point into the part, the back of the hand (+Y) up, the wrist 10 cm out from the handle
+ * and 3 cm above it so the curled fingers close around it.
+ */
+export function graspWrist(handle: Vec3, front: Vec3, up: Vec3 = [0, 1, 0]): { position: Vec3; rotation: Quat } {
+  const z = norm(front);
+  const y = norm(sub(up, scale(z, dot(up, z))));
+  const x = cross(y, z);
+  return { position: add(add(handle, scale(z, 0.1)), scale(y, 0.03)), rotation: quatFromBasis(x, y, z) };
+}
+
+/** Move a pose with the part as it opens by `t` (0 closed, 1 fully open as the motion says). */
+function moveWithPart(pose: { position: Vec3; rotation: Quat }, motion: PartMotion, t: number) {
+  if (motion.type === 'prismatic')
+    return { position: add(pose.position, scale(norm(motion.axis), motion.distance * t)), rotation: pose.rotation };
+  const angle = motion.angle * t;
+  return {
+    position: rotateAbout(pose.position, motion.axis, motion.origin, angle),
+    rotation: quatMul(axisAngle(motion.axis, angle), pose.rotation),
+  };
+}
+
+export interface GraspAndOpenOptions {
+  side: 'left' | 'right';
+  target: GraspTarget;
+  timing?: GraspTiming;
+  newId: () => string;
+}
+
+/** Write reach, pre-grasp, grasp, pull and release keys for one hand into the shot. */
+export function graspAndOpen(shot: Shot, opts: GraspAndOpenOptions): Shot {
+  const timing = opts.timing ?? defaultTiming(shot.frames);
+  const { target, side } = opts;
+  const grasp = graspWrist(target.handle, target.front);
+  const front = norm(target.front);
+  const preGrasp = { position: add(grasp.position, scale(front, 0.08)), rotation: grasp.rotation };
+  const reach = { position: add(add(grasp.position, scale(front, 0.3)), [0, -0.12, 0]), rotation: grasp.rotation };
+  const open = presetPose('relaxed').fingers;
+  const closed = presetPose('power').fingers;
+  const pulled = moveWithPart(grasp, target.motion, 1);
+  const released = { position: add(pulled.position, scale(front, 0.06)), rotation: pulled.rotation };
+
+  const beats: { frame: number; wrist: { position: Vec3; rotation: Quat }; fingers: number[] }[] = [
+    { frame: timing.reach, wrist: reach, fingers: open },
+    { frame: timing.preGrasp, wrist: preGrasp, fingers: open },
+    { frame: timing.grasp, wrist: grasp, fingers: closed },
+  ];
+  // A swing needs in-between keys so the wrist follows the arc, not its chord.
+  if (target.motion.type === 'revolute') {
+    for (const t of [0.25, 0.5, 0.75]) {
+      beats.push({
+        frame: Math.round(timing.grasp + (timing.pulled - timing.grasp) * t),
+        wrist: moveWithPart(grasp, target.motion, t),
+        fingers: closed,
+      });
+    }
+  }
+  beats.push({ frame: timing.pulled, wrist: pulled, fingers: closed });
+  beats.push({ frame: timing.release, wrist: released, fingers: open });
+
+  const path = (channel: string) => ({ track: side, channel }) as ChannelPath;
+  let next = shot;
+  const put = (channel: string, frame: number, value: unknown, interpolation: 'bezier' | 'linear' | 'hold') => {
+    const p = path(channel);
+    next = withChannel(next, p, setKey(getChannel(next, p) as never, frame, value as never, { interpolation, newId: opts.newId }) as never);
+  };
+  for (const beat of beats) {
+    put('wristPosition', beat.frame, beat.wrist.position, 'bezier');
+    put('wristRotation', beat.frame, beat.wrist.rotation, 'bezier');
+    put('fingers', beat.frame, beat.fingers, 'bezier');
+  }
+  // Visible from just before the reach; hidden from the start until then.
+  put('visible', 0, false, 'hold');
+  put('visible', Math.max(0, timing.reach - 4), true, 'hold');
+  return next;
+}
+
+/** Camera keys that walk up to a part and look at its handle from eye height, arriving before the reach. */
+export function approachCamera(
+  shot: Shot,
+  target: GraspTarget,
+  opts: { from: Vec3; arriveAt: number; newId: () => string; fovY?: number },
+): Shot {
+  const front = norm(target.front);
+  const stand = add(add(target.handle, scale(front, 0.75)), [0, 0, 0]);
+  const end: Vec3 = [stand[0], Math.max(1.45, target.handle[1] + 0.7), stand[2]];
+  const lookAt = (eye: Vec3, at: Vec3): Quat => {
+    // three.js camera: looks down -Z with +Y up.
+    const z = norm(sub(eye, at));
+    const x = norm(cross([0, 1, 0], z));
+    const y = cross(z, x);
+    return quatFromBasis(x, y, z);
+  };
+  const start: Vec3 = [opts.from[0], end[1] + 0.1, opts.from[2]];
+  const fov = opts.fovY ?? 70;
+  let next = shot;
+  const put = (channel: 'position' | 'rotation' | 'fovY', frame: number, value: unknown) => {
+    const p = { track: 'camera', channel } as ChannelPath;
+    next = withChannel(
+      next,
+      p,
+      setKey(getChannel(next, p) as never, frame, value as never, { interpolation: 'bezier', newId: opts.newId }) as never,
+    );
+  };
+  put('position', 0, start);
+  put('rotation', 0, lookAt(start, target.handle));
+  put('fovY', 0, fov);
+  put('position', opts.arriveAt, end);
+  put('rotation', opts.arriveAt, lookAt(end, target.handle));
+  put('fovY', opts.arriveAt, fov);
+  return next;
+}
