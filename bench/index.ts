@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchTimeline } from './timeline.bench';
 import { benchViewport } from './viewport.bench';
 
 /**
@@ -9,8 +10,13 @@ async function main() {
   console.log(
     `DWM Studio benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB, Node ${process.version}`,
   );
-  const sections: [string, (report: (line: string) => void) => Promise<void>][] = [['Scene import and viewport', benchViewport]];
+  const sections: [string, (report: (line: string) => void) => Promise<void>][] = [
+    ['Timeline', benchTimeline],
+    ['Scene import and viewport', benchViewport],
+  ];
+  const only = process.argv[2];
   for (const [title, run] of sections) {
+    if (only && !title.toLowerCase().startsWith(only.toLowerCase())) continue;
     console.log(`\n== ${title}`);
     const started = performance.now();
     try {

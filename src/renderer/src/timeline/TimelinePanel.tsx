@@ -92,6 +92,7 @@ const INTERPOLATIONS: { value: Interpolation; label: string }[] = [
 
 function ShotTimeline({ shot }: { shot: Shot }) {
   const shots = useStudio((s) => s.project?.document.shots ?? []);
+  const size = useStudio((s) => s.project?.document.shotDefaults);
   const editDocument = useStudio((s) => s.editDocument);
   const frame = useTimeline((s) => s.frame);
   const playing = useTimeline((s) => s.playing);
@@ -119,7 +120,7 @@ function ShotTimeline({ shot }: { shot: Shot }) {
               </option>
             ))}
           </select>
-          <button type="button" onClick={newShot} title="New shot">
+          <button type="button" onClick={newShot} title="New shot" aria-label="New shot">
             +
           </button>
           <span className="divider" />
@@ -179,7 +180,7 @@ function ShotTimeline({ shot }: { shot: Shot }) {
         <div className="timeline-tools">
           <TrajectoryMenu shot={shot} />
           <span className="muted small" data-testid="shot-format">
-            {shot.frames} frames · {shot.fps} fps
+            {shot.frames} frames · {shot.fps} fps · {size ? `${size.width}×${size.height}` : ''}
           </span>
         </div>
       </div>
