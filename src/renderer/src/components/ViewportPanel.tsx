@@ -5,7 +5,9 @@ import { useEffect } from 'react';
 import { FrameController } from '../scene/FrameController';
 import { FrameProbe, FrameStats, SceneLayer } from '../scene/SceneLayer';
 import { CameraReporter } from '../shot/CameraReporter';
+import { HandPosePanel } from '../shot/HandPosePanel';
 import { ShotLayer } from '../shot/ShotLayer';
+import { SurfacePicker } from '../shot/SurfacePicker';
 import { useStudio } from '../state/studio-store';
 import { useViewport } from '../state/viewport-store';
 import { runCommand } from './use-shortcuts';
@@ -105,6 +107,7 @@ function ViewportCanvas() {
         <SceneLayer />
         <ShotLayer />
         <CameraReporter />
+        <SurfacePicker />
         <FrameStats />
         <FrameProbe />
         <FrameController />
@@ -124,6 +127,7 @@ function ViewportCanvas() {
         </div>
       ) : null}
       {lookThrough ? <LetterBox aspect={aspect} /> : null}
+      <HandPosePanel />
       <ViewportStats />
       <div className="leva-anchor">
         <Leva collapsed fill titleBar={{ title: 'Display', filter: false }} />

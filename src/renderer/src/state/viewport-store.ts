@@ -31,6 +31,9 @@ interface ViewportState {
   setLookThrough(on: boolean): void;
   /** What the gizmos on the shot camera and wrists do. */
   gizmoMode: 'translate' | 'rotate';
+  /** A click in the viewport picks a surface point for this (Escape cancels). */
+  pickMode: null | 'snap-wrist' | 'grasp-point';
+  setPickMode(mode: null | 'snap-wrist' | 'grasp-point'): void;
   /** What the gizmo is attached to. */
   gizmoTarget: 'camera' | 'left' | 'right';
   setGizmoTarget(target: 'camera' | 'left' | 'right'): void;
@@ -62,6 +65,10 @@ export const useViewport = create<ViewportState>((set, get) => ({
   },
   lookThrough: false,
   gizmoMode: 'translate',
+  pickMode: null,
+  setPickMode(pickMode) {
+    set({ pickMode });
+  },
   gizmoTarget: 'camera',
   setGizmoTarget(gizmoTarget) {
     set({ gizmoTarget });

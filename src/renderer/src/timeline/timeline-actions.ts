@@ -152,3 +152,12 @@ export function pasteAtPlayhead(): void {
   // The pasted keys become the selection, ready to be moved.
   useTimeline.getState().select(pasted);
 }
+
+/** Show a finger pose keyed at the playhead while a slider moves (committed by the caller's transaction). */
+export function previewHandFingers(side: 'left' | 'right', fingers: number[]): void {
+  useStudio.getState().previewDocument((doc) => {
+    const shot = activeShot(doc);
+    if (!shot) return doc;
+    return replaceShot(doc, setKeyAt(shot, { track: side, channel: 'fingers' }, playheadFrame(shot), fingers));
+  });
+}
