@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import * as THREE from 'three';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRoom } from '../../src/main/services/scenes/room-generator';
 import { sampleShot } from '../../src/shared/animation/sample';
 import type { Shot } from '../../src/shared/animation/schema';
+import { exportCameraJson } from '../../src/shared/trajectory/camera-json';
 import { launchBrowser, newPage, type RunningHost, readJson, screenshot, startHost, tempDir } from './harness';
 
 /**
@@ -145,5 +147,47 @@ describe('timeline authoring in the browser', () => {
       })()`)) as number;
       expect(handPixels, `frame ${frame}: right-hand pixels near the handle`).toBeGreaterThan(40);
     }
+  });
+
+  it('poses the hand with a preset and snaps the wrist onto a clicked surface, each a key at the playhead', async () => {
+    await page.getByLabel('Gizmo target').selectOption('right');
+    await scrubTo(page, 33);
+    const before = await keysOn(page, 'right.fingers');
+    await page.getByTestId('hand-panel').getByRole('button', { name: 'Fist' }).click();
+    await expect.poll(() => keysOn(page, 'right.fingers')).toBe(before + 1);
+    // Snap: click the dresser front in the look-through view; it re-keys the wrist at this frame.
+    const wristAt33 = async () =>
+      (
+        ((await currentDocument(page)).shots as Shot[]).find((x) => x.name === 'Open the top drawer') as Shot
+      ).hands.right.wristPosition.keys.find((k) => k.frame === 33)?.value;
+    const before33 = await wristAt33();
+    await page.getByRole('button', { name: 'Snap to surface…' }).click();
+    const canvas = await page.getByTestId('viewport-canvas').boundingBox();
+    if (!canvas) throw new Error('no viewport');
+    await page.mouse.click(canvas.x + canvas.width * 0.45, canvas.y + canvas.height * 0.6);
+    await expect.poll(wristAt33).not.toEqual(before33);
+    const snapped = (await wristAt33()) as number[];
+    // The picked point is on the dresser: above the floor, below the dresser top, and the wrist 4 cm off it.
+    expect(snapped[1]).toBeGreaterThan(0);
+    expect(snapped[1]).toBeLessThan(0.9);
+    await page.keyboard.press('Control+z');
+    await expect.poll(wristAt33).toEqual(before33);
+  });
+
+  it('refuses a camera trajectory with the wrong frame count, naming the file, and changes nothing', async () => {
+    const frames = Array.from({ length: 30 }, (_, f) => ({
+      position: [0, 1.6, 2 - f * 0.02] as [number, number, number],
+      rotation: [0, 0, 0, 1] as [number, number, number, number],
+      fovY: 60,
+    }));
+    const file = path.join(await tempDir('traj'), 'walk-30.camera.json');
+    await fs.writeFile(file, exportCameraJson(frames, { width: 720, height: 480, fps: 8 }));
+    const before = await currentDocument(page);
+    await page.getByLabel('Camera trajectory file').setInputFiles(file);
+    const toast = page.locator('.toast.error').last();
+    await toast.waitFor();
+    expect(await toast.textContent()).toContain('walk-30.camera.json');
+    expect(await toast.textContent()).toContain('has 30 frames, the shot has 49');
+    expect(await currentDocument(page)).toEqual(before);
   });
 });
