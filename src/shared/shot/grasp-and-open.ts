@@ -2,6 +2,8 @@ import { type ChannelPath, getChannel, withChannel } from '../animation/channel-
 import { setKey } from '../animation/edit';
 import type { Quat, Shot, Vec3 } from '../animation/schema';
 import { presetPose } from '../hand/presets';
+import { quatFromAxisAngle, quatMul } from '../hand/quat';
+import { mat3ToQuat } from '../trajectory/math';
 
 /**
  * The grasp-and-open helper: given a handle and how the part moves, write the keys of a
@@ -45,43 +47,16 @@ const norm = (a: Vec3): Vec3 => scale(a, 1 / Math.hypot(...a));
 
 /** Quaternion [x,y,z,w] of the rotation whose columns are the unit axes x, y, z. */
 export function quatFromBasis(x: Vec3, y: Vec3, z: Vec3): Quat {
-  const [m00, m10, m20] = x;
-  const [m01, m11, m21] = y;
-  const [m02, m12, m22] = z;
-  const trace = m00 + m11 + m22;
-  let q: Quat;
-  if (trace > 0) {
-    const s = 0.5 / Math.sqrt(trace + 1);
-    q = [(m21 - m12) * s, (m02 - m20) * s, (m10 - m01) * s, 0.25 / s];
-  } else if (m00 > m11 && m00 > m22) {
-    const s = 2 * Math.sqrt(1 + m00 - m11 - m22);
-    q = [0.25 * s, (m01 + m10) / s, (m02 + m20) / s, (m21 - m12) / s];
-  } else if (m11 > m22) {
-    const s = 2 * Math.sqrt(1 + m11 - m00 - m22);
-    q = [(m01 + m10) / s, 0.25 * s, (m12 + m21) / s, (m02 - m20) / s];
-  } else {
-    const s = 2 * Math.sqrt(1 + m22 - m00 - m11);
-    q = [(m02 + m20) / s, (m12 + m21) / s, 0.25 * s, (m10 - m01) / s];
-  }
-  const n = Math.hypot(...q);
-  return q.map((v) => v / n) as Quat;
-}
-
-function quatMul(a: Quat, b: Quat): Quat {
-  const [ax, ay, az, aw] = a;
-  const [bx, by, bz, bw] = b;
-  return [
-    aw * bx + ax * bw + ay * bz - az * by,
-    aw * by - ax * bz + ay * bw + az * bx,
-    aw * bz + ax * by - ay * bx + az * bw,
-    aw * bw - ax * bx - ay * by - az * bz,
-  ];
+  return mat3ToQuat([
+    [x[0], y[0], z[0]],
+    [x[1], y[1], z[1]],
+    [x[2], y[2], z[2]],
+  ]) as Quat;
 }
 
 function axisAngle(axis: Vec3, angle: number): Quat {
   const a = norm(axis);
-  const s = Math.sin(angle / 2);
-  return [a[0] * s, a[1] * s, a[2] * s, Math.cos(angle / 2)];
+  return quatFromAxisAngle([a[0] * angle, a[1] * angle, a[2] * angle]) as Quat;
 }
 
 function rotateAbout(p: Vec3, axis: Vec3, origin: Vec3, angle: number): Vec3 {
@@ -113,7 +88,7 @@ function moveWithPart(pose: { position: Vec3; rotation: Quat }, motion: PartMoti
   const angle = motion.angle * t;
   return {
     position: rotateAbout(pose.position, motion.axis, motion.origin, angle),
-    rotation: quatMul(axisAngle(motion.axis, angle), pose.rotation),
+    rotation: quatMul(axisAngle(motion.axis, angle), pose.rotation) as Quat,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MANO_JOINTS } from '../hand/mano';
 import { checkJsonHeader, frameCountMismatch, parseJsonText, parseWith, TrajectoryError } from './errors';
 import { checkExportOptions, checkHandFrames, MANO_BETAS_LENGTH, MANO_HAND_POSE_LENGTH, stringifyCompact } from './frames';
 import { axisAngleToQuat, quatToAxisAngle } from './math';
@@ -25,23 +26,7 @@ export const HANDS_JSON_FORMAT = 'dwm-studio.hands';
 export const HANDS_JSON_VERSION = 1;
 
 /** MANO's 15 finger joints in the order of hand_pose (3 values each), as in the MANO and smplx code. */
-export const MANO_JOINT_NAMES = [
-  'index1',
-  'index2',
-  'index3',
-  'middle1',
-  'middle2',
-  'middle3',
-  'pinky1',
-  'pinky2',
-  'pinky3',
-  'ring1',
-  'ring2',
-  'ring3',
-  'thumb1',
-  'thumb2',
-  'thumb3',
-] as const;
+export const MANO_JOINT_NAMES = MANO_JOINTS;
 
 export interface HandsTrajectory {
   left: HandFrame[];

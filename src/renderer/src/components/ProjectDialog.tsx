@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { api } from '../api';
 import { useStudio } from '../state/studio-store';
 import { Dialog } from './Dialog';
+import { RecentProjects } from './RecentProjects';
 
 function slug(name: string): string {
   return (
@@ -20,7 +21,6 @@ function joinPath(dir: string, name: string): string {
 /** New Project and Open Project. In a browser the folder is typed; in Electron a native picker helps. */
 export function ProjectDialog({ kind }: { kind: 'new' | 'open' }) {
   const info = useStudio((s) => s.info);
-  const recent = useStudio((s) => s.recent);
   const busy = useStudio((s) => s.busy);
   const setDialog = useStudio((s) => s.setDialog);
   const createProject = useStudio((s) => s.createProject);
@@ -83,21 +83,7 @@ export function ProjectDialog({ kind }: { kind: 'new' | 'open' }) {
             ) : null}
           </span>
         </label>
-        {kind === 'open' && recent.length > 0 ? (
-          <div className="recent">
-            <div className="section-label">Recent projects</div>
-            <ul>
-              {recent.map((r) => (
-                <li key={r.dir}>
-                  <button type="button" disabled={!r.exists || busy} onClick={() => void openProject(r.dir)} title={r.dir}>
-                    <span className="recent-name">{r.name}</span>
-                    <span className="recent-dir">{r.exists ? r.dir : `${r.dir} (missing)`}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        {kind === 'open' ? <RecentProjects title="Recent projects" /> : null}
         <div className="actions">
           <button type="button" onClick={() => setDialog(null)}>
             Cancel

@@ -10,6 +10,7 @@ import { ShotLayer } from '../shot/ShotLayer';
 import { SurfacePicker } from '../shot/SurfacePicker';
 import { useStudio } from '../state/studio-store';
 import { useViewport } from '../state/viewport-store';
+import { RecentProjects } from './RecentProjects';
 import { runCommand } from './use-shortcuts';
 
 /**
@@ -203,8 +204,6 @@ function ViewportStats() {
 }
 
 function Welcome() {
-  const recent = useStudio((s) => s.recent);
-  const openProject = useStudio((s) => s.openProject);
   return (
     <div className="welcome">
       <h1>Welcome to DWM Studio</h1>
@@ -220,21 +219,7 @@ function Welcome() {
           Open a project
         </button>
       </div>
-      {recent.length > 0 ? (
-        <div className="recent">
-          <div className="section-label">Recent</div>
-          <ul>
-            {recent.slice(0, 5).map((r) => (
-              <li key={r.dir}>
-                <button type="button" disabled={!r.exists} onClick={() => void openProject(r.dir)} title={r.dir}>
-                  <span className="recent-name">{r.name}</span>
-                  <span className="recent-dir">{r.exists ? r.dir : `${r.dir} (missing)`}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <RecentProjects title="Recent" limit={5} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import { TransformControls, useGLTF } from '@react-three/drei';
+import { useGLTF } from '@react-three/drei';
 import { useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import * as THREE from 'three';
 import { clone as cloneSkinned } from 'three/examples/jsm/utils/SkeletonUtils.js';
 import { sampleShot } from '../../../shared/animation/sample';
@@ -10,6 +10,7 @@ import { WEBXR_JOINTS } from '../../../shared/hand/skeleton';
 import { useTimeline } from '../state/timeline-store';
 import { useViewport } from '../state/viewport-store';
 import { keyHandAtPlayhead } from '../timeline/timeline-actions';
+import { KeyingGizmo } from './KeyingGizmo';
 
 /** The viewport shows the hands in the reference's real-data colours: left light green, right light red. */
 const HAND_COLOURS = { left: '#96eb96', right: '#eb9696' } as const;
@@ -69,42 +70,17 @@ function PosedHand({ side, hand }: { side: 'left' | 'right'; hand: ReturnType<ty
   return <primitive object={root} name={`hand:${side}`} />;
 }
 
-/** Move/rotate gizmo on a wrist at the playhead; releasing it keys that hand there (one undo step). */
+/** Gizmo on a wrist at the playhead; releasing it keys that hand there. */
 function WristGizmo({ shot, side }: { shot: Shot; side: 'left' | 'right' }) {
   const frame = useTimeline((s) => s.frame);
-  const mode = useViewport((s) => s.gizmoMode);
-  const controls = useThree((s) => s.controls) as unknown as { enabled: boolean } | null;
-  const proxy = useRef<THREE.Object3D>(null);
   const hand = sampleShot(shot, Math.round(frame)).hands[side];
   if (shot.hands[side].wristPosition.keys.length === 0) return null;
   return (
-    <>
-      <object3D
-        ref={proxy}
-        position={hand.wristPosition as [number, number, number]}
-        quaternion={hand.wristRotation as [number, number, number, number]}
-      />
-      {proxy.current ? (
-        <TransformControls
-          object={proxy.current}
-          mode={mode}
-          size={0.5}
-          onMouseDown={() => {
-            if (controls) controls.enabled = false;
-          }}
-          onMouseUp={() => {
-            if (controls) controls.enabled = true;
-            const o = proxy.current;
-            if (!o) return;
-            keyHandAtPlayhead(side, {
-              wrist: {
-                position: o.position.toArray() as [number, number, number],
-                rotation: o.quaternion.toArray() as [number, number, number, number],
-              },
-            });
-          }}
-        />
-      ) : null}
-    </>
+    <KeyingGizmo
+      position={hand.wristPosition}
+      rotation={hand.wristRotation}
+      size={0.5}
+      onRelease={(wrist) => keyHandAtPlayhead(side, { wrist })}
+    />
   );
 }

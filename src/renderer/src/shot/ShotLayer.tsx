@@ -1,4 +1,4 @@
-import { Line, TransformControls } from '@react-three/drei';
+import { Line } from '@react-three/drei';
 import { useFrame, useThree } from '@react-three/fiber';
 import { Suspense, useEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
@@ -9,6 +9,7 @@ import { useTimeline } from '../state/timeline-store';
 import { useViewport } from '../state/viewport-store';
 import { activeShot, keyCameraFromView } from '../timeline/timeline-actions';
 import { HandsLayer } from './HandsLayer';
+import { KeyingGizmo } from './KeyingGizmo';
 
 /**
  * The active shot in the viewport: the camera path as the interpolated curve, a frustum at
@@ -89,44 +90,17 @@ function Frustum(props: { position: number[]; rotation: number[]; fovY: number; 
   );
 }
 
-/**
- * Move/rotate gizmo on the shot camera at the playhead. Releasing the gizmo keys the camera
- * there (auto-key), as one undo step.
- */
+/** Gizmo on the shot camera at the playhead; releasing it keys the camera there. */
 function CameraGizmo({ shot }: { shot: Shot }) {
   const frame = useTimeline((s) => s.frame);
-  const mode = useViewport((s) => s.gizmoMode);
-  const proxy = useRef<THREE.Object3D>(null);
   const sample = sampleShot(shot, Math.round(frame)).camera;
-  const controls = useThree((s) => s.controls) as unknown as { enabled: boolean } | null;
   return (
-    <>
-      <object3D
-        ref={proxy}
-        position={sample.position as [number, number, number]}
-        quaternion={sample.rotation as [number, number, number, number]}
-      />
-      {proxy.current ? (
-        <TransformControls
-          object={proxy.current}
-          mode={mode}
-          size={0.6}
-          onMouseDown={() => {
-            if (controls) controls.enabled = false;
-          }}
-          onMouseUp={() => {
-            if (controls) controls.enabled = true;
-            const o = proxy.current;
-            if (!o) return;
-            keyCameraFromView({
-              position: o.position.toArray() as [number, number, number],
-              rotation: o.quaternion.toArray() as [number, number, number, number],
-              fovY: sample.fovY,
-            });
-          }}
-        />
-      ) : null}
-    </>
+    <KeyingGizmo
+      position={sample.position}
+      rotation={sample.rotation}
+      size={0.6}
+      onRelease={(pose) => keyCameraFromView({ ...pose, fovY: sample.fovY })}
+    />
   );
 }
 
