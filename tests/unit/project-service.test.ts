@@ -741,3 +741,21 @@ describe('resolveMedia', () => {
     expect((await caught(service.resolveMedia('a.txt'))).code).toBe('NO_PROJECT');
   });
 });
+
+describe('saved state after opening', () => {
+  it('reports the project as saved at the file time when it opens unchanged, and as unsaved when migrated', async () => {
+    const dir = await createClosedProject('Saved state');
+    const when = new Date('2026-03-04T05:06:07.000Z');
+    await fs.utimes(path.join(dir, PROJECT_FILE), when, when);
+    const state = await service.open(dir);
+    expect(state.dirty).toBe(false);
+    expect(state.savedAt).toBe(when.toISOString());
+
+    const old = path.join(tmp, 'old');
+    await fs.mkdir(old);
+    await fs.writeFile(path.join(old, PROJECT_FILE), JSON.stringify({ schemaVersion: 1, title: 'Old', created: '2025-01-01' }));
+    const migrated = await service.open(old);
+    expect(migrated.dirty).toBe(true);
+    expect(migrated.savedAt).toBeNull();
+  });
+});

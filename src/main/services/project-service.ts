@@ -186,12 +186,17 @@ export class ProjectService {
     await this.close();
     for (const sub of PROJECT_SUBDIRS) await fs.mkdir(path.join(dir, sub), { recursive: true }).catch(() => {});
     const migrated = fromVersion !== document.schemaVersion;
+    // "Saved" in the status bar means: the file on disk holds this document, written at its mtime.
+    const mtime = await fs.stat(file).then(
+      (s) => s.mtime.toISOString(),
+      () => null,
+    );
     this.proj = {
       dir,
       document,
       // A migrated or recovered project must be written back in the current layout.
       dirty: migrated || fromBackup,
-      savedAt: null,
+      savedAt: migrated || fromBackup ? null : mtime,
       revision: 0,
       openedFromBackup: fromBackup,
       migratedFrom: migrated ? fromVersion : null,
