@@ -6,9 +6,9 @@ import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { KTX2Loader } from 'three/examples/jsm/loaders/KTX2Loader.js';
 import { MTLLoader } from 'three/examples/jsm/loaders/MTLLoader.js';
 import { OBJLoader } from 'three/examples/jsm/loaders/OBJLoader.js';
-import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js';
 import type { SceneAsset } from '../../../shared/scene/schema';
 import { mediaUrl } from './media-url';
+import type { PlyMessage, PlyRequest } from './ply-parse.worker';
 
 export type Progress = (fraction: number | null) => void;
 
@@ -62,7 +62,7 @@ export async function loadSceneObject(asset: SceneAsset, renderer: THREE.WebGLRe
     }
     case 'ply-mesh':
     case 'ply-points': {
-      const geometry = await new PLYLoader().loadAsync(url, onXhrProgress(progress));
+      const geometry = await parsePlyInWorker(url, progress);
       const hasColour = geometry.hasAttribute('color');
       if (asset.format === 'ply-points') {
         const extent = Math.max(...asset.bounds.max.map((v, i) => v - (asset.bounds.min[i] as number)));
@@ -88,6 +88,29 @@ export async function loadSceneObject(asset: SceneAsset, renderer: THREE.WebGLRe
       return mesh;
     }
   }
+}
+
+/** PLY scans can hold millions of points: download and parse them in a worker, not on the UI thread. */
+function parsePlyInWorker(url: string, progress: Progress): Promise<THREE.BufferGeometry> {
+  const worker = new Worker(new URL('./ply-parse.worker.ts', import.meta.url), { type: 'module' });
+  return new Promise<THREE.BufferGeometry>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<PlyMessage>) => {
+      const message = event.data;
+      if (message.kind === 'progress') return progress(message.fraction);
+      worker.terminate();
+      if (message.kind === 'error') return reject(new Error(message.message));
+      const geometry = new THREE.BufferGeometry();
+      for (const [name, a] of Object.entries(message.attributes))
+        geometry.setAttribute(name, new THREE.BufferAttribute(a.array, a.itemSize));
+      if (message.index) geometry.setIndex(new THREE.BufferAttribute(message.index, 1));
+      resolve(geometry);
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(e.message || 'the PLY parser worker failed'));
+    };
+    worker.postMessage({ url: new URL(url, location.href).href } satisfies PlyRequest);
+  });
 }
 
 /** Free GPU memory of a scene that is no longer shown. */
