@@ -1,7 +1,9 @@
 import { type EventName, type EventPayload, events } from '../shared/api/contract';
+import { ApiError, type Envelope } from '../shared/api/errors';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createHandlers, type HostAdapter, type Services } from './api/handlers';
 import { APP_NAME, APP_VERSION } from './app-meta';
+import { RenderService } from './services/conditioning/render-service';
 import { ProjectService } from './services/project-service';
 import { SettingsStore } from './services/settings-store';
 
@@ -10,6 +12,8 @@ export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>
 export interface Studio {
   services: Services;
   dispatch: Dispatch;
+  /** Binary frames of a conditioning render (both transports call this). */
+  renderFrame(renderId: string, index: number, bytes: Uint8Array): Promise<Envelope<{ received: number }>>;
   /** Subscribe a transport to pushed events; returns the unsubscribe function. */
   subscribe(sink: EventSink): () => void;
   emit: EventSink;
@@ -46,18 +50,29 @@ export async function createStudio(opts: { userDataDir: string; host: HostAdapte
     appVersion: APP_VERSION,
     settings,
     projects,
+    renders: new RenderService(projects),
     reportTask: (task) => emit('task.progress', task),
   };
   const dispatch = createDispatcher(createHandlers(services, opts.host), log);
   return {
     services,
     dispatch,
+    async renderFrame(renderId, index, bytes) {
+      try {
+        return { ok: true, value: await services.renders.frame(renderId, index, bytes) };
+      } catch (err) {
+        if (err instanceof ApiError) return { ok: false, error: err.toShape() };
+        log(`render frame failed: ${(err as Error).stack ?? err}`);
+        return { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } };
+      }
+    },
     emit,
     subscribe(sink) {
       sinks.add(sink);
       return () => sinks.delete(sink);
     },
     async shutdown() {
+      await services.renders.abortAll();
       await projects.close().catch((err: Error) => log(`could not save on exit: ${err.message}`));
     },
   };

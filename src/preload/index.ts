@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { EventMessage, Transport } from '../shared/api/contract';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/api/wire';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_RENDER_FRAME_CHANNEL } from '../shared/api/wire';
 
 /**
  * The only thing the preload script does: expose the API transport to the page. Inputs are
@@ -9,6 +9,8 @@ import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/api/wire';
 const transport: Transport = {
   kind: 'electron',
   invoke: (name, input) => ipcRenderer.invoke(IPC_INVOKE_CHANNEL, name, input),
+  // Structured clone carries the Uint8Array as binary.
+  sendRenderFrame: (renderId, index, bytes) => ipcRenderer.invoke(IPC_RENDER_FRAME_CHANNEL, renderId, index, bytes),
   subscribe(listener) {
     const handler = (_event: unknown, message: EventMessage) => listener(message);
     ipcRenderer.on(IPC_EVENT_CHANNEL, handler);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, CallInput, CallName, CallOutput } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
+import type { RenderService } from '../services/conditioning/render-service';
 import { listInferenceBackends } from '../services/inference-backends';
 import type { ProjectService } from '../services/project-service';
 import type { SettingsStore } from '../services/settings-store';
@@ -32,6 +33,7 @@ export interface Services {
   appVersion: string;
   settings: SettingsStore;
   projects: ProjectService;
+  renders: RenderService;
   reportTask: TaskReporter;
 }
 
@@ -77,6 +79,10 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
         await host.uploads.discard(uploadId);
       }
     },
+    'render.begin': async ({ shotId, pngs }) => services.renders.begin(shotId, { pngs }),
+    'render.finish': async ({ renderId }) => services.renders.finish(renderId),
+    'render.abort': async ({ renderId }) => ({ aborted: await services.renders.abort(renderId) }),
+    'render.latest': async ({ shotId }) => services.renders.latest(shotId),
     'dialog.pickFile': async ({ title, filter }) => {
       if (!host.pickFile) throw new ApiError('UNSUPPORTED', 'File dialogs exist only in the desktop app; type the file path instead');
       return { path: await host.pickFile(title, filter) };

@@ -1,5 +1,5 @@
 import { type BrowserWindow, ipcMain } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/wire';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_RENDER_FRAME_CHANNEL } from '../../shared/api/wire';
 import type { Studio } from '../studio';
 import { APP_ORIGIN } from './window';
 
@@ -9,14 +9,26 @@ import { APP_ORIGIN } from './window';
  * frame other than the studio's own UI are refused.
  */
 export function wireIpc(studio: Studio, win: BrowserWindow): void {
-  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, input: unknown) => {
+  const trusted = (event: Electron.IpcMainInvokeEvent) => {
     const senderUrl = event.senderFrame?.url ?? '';
     const devUrl = process.env.ELECTRON_RENDERER_URL;
-    const trusted = senderUrl.startsWith(APP_ORIGIN) || (devUrl !== undefined && senderUrl.startsWith(devUrl));
-    if (!trusted || event.sender !== win.webContents) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'Refused: API call from an untrusted frame' } };
-    }
+    const fromUs = senderUrl.startsWith(APP_ORIGIN) || (devUrl !== undefined && senderUrl.startsWith(devUrl));
+    return fromUs && event.sender === win.webContents;
+  };
+  const refused = { ok: false, error: { code: 'FORBIDDEN', message: 'Refused: API call from an untrusted frame' } };
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, input: unknown) => {
+    if (!trusted(event)) return refused;
     return studio.dispatch(name, input);
+  });
+  ipcMain.handle(IPC_RENDER_FRAME_CHANNEL, async (event, renderId: unknown, index: unknown, bytes: unknown) => {
+    if (!trusted(event)) return refused;
+    if (typeof renderId !== 'string' || !Number.isInteger(index) || !(bytes instanceof Uint8Array)) {
+      return {
+        ok: false,
+        error: { code: 'BAD_INPUT', message: 'A render frame is (renderId: string, index: integer, bytes: Uint8Array)' },
+      };
+    }
+    return studio.renderFrame(renderId, index as number, bytes);
   });
   studio.subscribe((event, payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, { event, payload });

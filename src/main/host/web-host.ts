@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import send from 'send';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
-import { HTTP_INVOKE_PREFIX, HTTP_UPLOAD_PREFIX, MEDIA_HTTP_PREFIX, WS_EVENTS_PATH } from '../../shared/api/contract';
+import {
+  HTTP_INVOKE_PREFIX,
+  HTTP_RENDER_FRAME_PREFIX,
+  HTTP_UPLOAD_PREFIX,
+  MEDIA_HTTP_PREFIX,
+  WS_EVENTS_PATH,
+} from '../../shared/api/contract';
 import { ApiError, type Envelope } from '../../shared/api/errors';
 import { contentSecurityPolicy } from '../../shared/security/csp';
 import type { Studio } from '../studio';
@@ -33,6 +39,8 @@ export interface WebHost {
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Two RGBA images of up to 4096 x 4096. */
+const MAX_RENDER_FRAME_BYTES = 2 * 4096 * 4096 * 4;
 
 /**
  * Serves the built renderer and the studio API to a browser on 127.0.0.1 only. Every
@@ -85,6 +93,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
     if (url.pathname.startsWith(HTTP_INVOKE_PREFIX)) return handleInvoke(req, res, url);
     if (url.pathname.startsWith(HTTP_UPLOAD_PREFIX)) return handleUpload(req, res, url);
+    if (url.pathname.startsWith(HTTP_RENDER_FRAME_PREFIX)) return handleRenderFrame(req, res, url);
     // Media is routed on the raw path, before URL parsing folds '..' away, so that every
     // attempt to climb out reaches the confinement check and is refused as such.
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
@@ -131,6 +140,25 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const shape = err instanceof ApiError ? err.toShape() : { code: 'BAD_INPUT' as const, message: (err as Error).message };
       sendJson(res, statusFor(shape.code), { ok: false, error: shape });
     }
+  }
+
+  /** PUT /api/render-frame/<renderId>/<index>: one rendered frame as raw bytes (static then hands RGBA). */
+  async function handleRenderFrame(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'PUT') return sendText(res, 405, 'Render frames are PUT requests');
+    if (!originAllowed(req, port)) return sendText(res, 403, 'Forbidden: cross-origin request');
+    const [renderId, indexText, ...rest] = url.pathname.slice(HTTP_RENDER_FRAME_PREFIX.length).split('/');
+    const index = Number(indexText);
+    if (!renderId || rest.length > 0 || !Number.isInteger(index) || index < 0) {
+      return sendJson(res, 400, envelopeError('BAD_INPUT', 'Send frames to /api/render-frame/<renderId>/<frame index>'));
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_RENDER_FRAME_BYTES);
+    } catch (err) {
+      return sendJson(res, 400, envelopeError('BAD_INPUT', `render frame: ${(err as Error).message}`));
+    }
+    const result = await studio.renderFrame(renderId, index, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
   }
 
   async function handleMedia(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {

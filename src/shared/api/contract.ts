@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConditioningSpec } from '../conditioning/spec';
 import { ProjectDocument } from '../project/schema';
 import { RecentProject, Settings, SettingsPatch } from '../settings/schema';
 import type { Envelope } from './errors';
@@ -31,6 +32,10 @@ export const ProjectState = z.object({
   migratedFrom: z.int().nullable(),
 });
 export type ProjectState = z.infer<typeof ProjectState>;
+
+/** A finished conditioning render; paths relative to the project (for the media route). */
+export const RenderResult = z.object({ dir: z.string(), staticVideo: z.string(), handsVideo: z.string(), poses: z.string() });
+export type RenderResult = z.infer<typeof RenderResult>;
 
 export const BackendInfo = z.object({
   name: z.string(),
@@ -122,6 +127,22 @@ export const calls = {
     ProjectState,
     'Import files sent to the web host with PUT /api/upload/<uploadId>/<name>; main names the scene file among them.',
   ),
+  'render.begin': call(
+    z.object({ shotId: z.uuid(), pngs: z.boolean().default(true) }).strict(),
+    z.object({ renderId: z.uuid(), spec: ConditioningSpec }),
+    "Start rendering a shot's conditioning videos; the UI then sends each frame (static pass, hand pass) as binary.",
+  ),
+  'render.finish': call(z.object({ renderId: z.uuid() }).strict(), RenderResult, 'Encode the sent frames and move the render into place.'),
+  'render.abort': call(
+    z.object({ renderId: z.uuid() }).strict(),
+    z.object({ aborted: z.boolean() }),
+    'Cancel a render; nothing of it is kept.',
+  ),
+  'render.latest': call(
+    z.object({ shotId: z.uuid() }).strict(),
+    RenderResult.nullable(),
+    'The newest complete conditioning render of a shot.',
+  ),
   'dialog.pickFile': call(
     z.object({ title: z.string().max(200), filter: z.enum(['scene']) }).strict(),
     z.object({ path: z.string().nullable() }),
@@ -175,12 +196,15 @@ export type EventMessage = { [E in EventName]: { event: E; payload: EventPayload
 export interface Transport {
   readonly kind: 'electron' | 'web';
   invoke(name: CallName, input: unknown): Promise<Envelope<unknown>>;
+  /** Binary side channel for rendered frames (no base64): the static pass then the hand pass, RGBA. */
+  sendRenderFrame(renderId: string, index: number, bytes: Uint8Array): Promise<Envelope<{ received: number }>>;
   subscribe(listener: (message: EventMessage) => void): () => void;
 }
 
 /** The typed client the renderer uses, whatever the transport (built from a Transport). */
 export interface DwmApi {
   readonly transport: 'electron' | 'web';
+  sendRenderFrame(renderId: string, index: number, bytes: Uint8Array): Promise<{ received: number }>;
   invoke<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }

@@ -10,3 +10,5 @@ export const MEDIA_HTTP_PREFIX = '/media/';
 export const MEDIA_PROTOCOL = 'dwm-media';
 export const APP_PROTOCOL = 'dwm-app';
 export const HTTP_UPLOAD_PREFIX = '/api/upload/';
+export const HTTP_RENDER_FRAME_PREFIX = '/api/render-frame/';
+export const IPC_RENDER_FRAME_CHANNEL = 'dwm:render-frame';

@@ -9,6 +9,11 @@ export function createApiClient(transport: Transport): DwmApi {
   });
   return {
     transport: transport.kind,
+    async sendRenderFrame(renderId, index, bytes) {
+      const result = await transport.sendRenderFrame(renderId, index, bytes);
+      if (result.ok) return result.value;
+      throw ApiError.fromShape(result.error);
+    },
     async invoke(name, input) {
       const result = await transport.invoke(name as CallName, input);
       if (result.ok) return result.value as never;

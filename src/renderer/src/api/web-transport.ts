@@ -1,6 +1,6 @@
 import type { EventMessage, Transport } from '../../../shared/api/contract';
 import type { Envelope } from '../../../shared/api/errors';
-import { HTTP_INVOKE_PREFIX, WS_EVENTS_PATH } from '../../../shared/api/wire';
+import { HTTP_INVOKE_PREFIX, HTTP_RENDER_FRAME_PREFIX, WS_EVENTS_PATH } from '../../../shared/api/wire';
 
 /**
  * The web host's transport: calls are JSON POSTs, events arrive on one WebSocket that
@@ -50,6 +50,15 @@ export function createWebTransport(onConnectionChange?: (connected: boolean) => 
         };
       }
       return (await response.json()) as Envelope<unknown>;
+    },
+    async sendRenderFrame(renderId, index, bytes) {
+      const response = await fetch(`${HTTP_RENDER_FRAME_PREFIX}${encodeURIComponent(renderId)}/${index}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: bytes as unknown as BodyInit,
+        credentials: 'same-origin',
+      });
+      return (await response.json()) as Envelope<{ received: number }>;
     },
     subscribe(listener) {
       listeners.add(listener);

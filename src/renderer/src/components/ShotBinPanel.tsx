@@ -1,3 +1,4 @@
+import { ConditioningPanel } from '../conditioning/ConditioningPanel';
 import { useStudio } from '../state/studio-store';
 
 /** Takes of the current shot. Empty until generation lands; the empty state says what comes next. */
@@ -8,6 +9,7 @@ export function ShotBinPanel() {
       <div className="panel-header">
         <span>Shot bin</span>
       </div>
+      {project ? <ConditioningPanel /> : null}
       <div className="empty-state">
         {project ? (
           <>

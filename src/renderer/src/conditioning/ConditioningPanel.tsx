@@ -1,0 +1,108 @@
+import { useEffect, useRef, useState } from 'react';
+import type { RenderResult } from '../../../shared/api/contract';
+import { api } from '../api';
+import { mediaUrl } from '../scene/media-url';
+import { useStudio } from '../state/studio-store';
+import { useTimeline } from '../state/timeline-store';
+import { useViewport } from '../state/viewport-store';
+import { activeShot } from '../timeline/timeline-actions';
+import { type LoadedScene, renderConditioning } from './render-conditioning';
+
+/**
+ * The active shot's conditioning videos: Render (with progress and cancel) and the two
+ * videos side by side, following the timeline's playhead.
+ */
+export function ConditioningPanel() {
+  const shot = useStudio((s) => activeShot(s.project?.document));
+  const scenes = useStudio((s) => s.project?.document.scenes ?? []);
+  const toast = useStudio((s) => s.toast);
+  const loads = useViewport((s) => s.loads);
+  const frame = useTimeline((s) => s.frame);
+  const [latest, setLatest] = useState<RenderResult | null>(null);
+  const [progress, setProgress] = useState<{ frame: number; frames: number } | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  const staticVideo = useRef<HTMLVideoElement>(null);
+  const handsVideo = useRef<HTMLVideoElement>(null);
+
+  const shotId = shot?.id;
+  const fps = shot?.fps ?? 8;
+  useEffect(() => {
+    setLatest(null);
+    if (shotId) void api.invoke('render.latest', { shotId }).then(setLatest, () => setLatest(null));
+  }, [shotId]);
+
+  // Show the frame under the playhead (the middle of its display interval, so rounding never lands on the neighbour).
+  const shownFrame = Math.round(frame);
+  useEffect(() => {
+    const t = (shownFrame + 0.5) / fps;
+    for (const v of [staticVideo.current, handsVideo.current]) if (v && Math.abs(v.currentTime - t) > 1e-3) v.currentTime = t;
+  }, [shownFrame, fps]);
+
+  if (!shot) return null;
+  const seekToPlayhead = (e: React.SyntheticEvent<HTMLVideoElement>) => {
+    e.currentTarget.currentTime = (Math.round(useTimeline.getState().frame) + 0.5) / fps;
+  };
+  const stageScenes: LoadedScene[] = scenes.flatMap((asset) => {
+    const load = loads[asset.id];
+    return load?.state === 'ready' ? [{ asset, object: load.object }] : [];
+  });
+  const waiting = scenes.some((s) => s.visible && loads[s.id]?.state !== 'ready');
+
+  const render = async () => {
+    abort.current = new AbortController();
+    setProgress({ frame: 0, frames: shot.frames });
+    try {
+      const result = await renderConditioning(shot, stageScenes, { onProgress: setProgress, signal: abort.current.signal });
+      setLatest(result);
+      toast('info', `Rendered the conditioning videos of "${shot.name}"`);
+    } catch (err) {
+      toast((err as Error).name === 'AbortError' ? 'info' : 'error', (err as Error).message);
+    } finally {
+      setProgress(null);
+      abort.current = null;
+    }
+  };
+
+  return (
+    <div className="conditioning" data-testid="conditioning">
+      <div className="section-label">Conditioning · {shot.name}</div>
+      <div className="inspector-actions">
+        {progress ? (
+          <>
+            <progress max={progress.frames} value={progress.frame} aria-label="Render progress" />
+            <span className="small" data-testid="render-progress">
+              {progress.frame} / {progress.frames}
+            </span>
+            <button type="button" onClick={() => abort.current?.abort()}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            disabled={waiting}
+            onClick={() => void render()}
+            title={waiting ? 'Wait until the scene has loaded' : 'Render the static-scene and hand videos the model needs'}
+          >
+            Render conditioning
+          </button>
+        )}
+      </div>
+      {latest ? (
+        <div className="conditioning-videos" data-testid="conditioning-videos" data-dir={latest.dir}>
+          <figure>
+            <video ref={staticVideo} src={mediaUrl(latest.staticVideo)} muted playsInline preload="auto" onLoadedData={seekToPlayhead} />
+            <figcaption>Static scene</figcaption>
+          </figure>
+          <figure>
+            <video ref={handsVideo} src={mediaUrl(latest.handsVideo)} muted playsInline preload="auto" onLoadedData={seekToPlayhead} />
+            <figcaption>Hands</figcaption>
+          </figure>
+        </div>
+      ) : (
+        <span className="muted small">Not rendered yet.</span>
+      )}
+    </div>
+  );
+}

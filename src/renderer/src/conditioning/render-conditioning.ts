@@ -1,0 +1,182 @@
+import { SparkRenderer, SplatMesh } from '@sparkjsdev/spark';
+import * as THREE from 'three';
+import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import { clone as cloneSkinned } from 'three/examples/jsm/utils/SkeletonUtils.js';
+import { sampleShot } from '../../../shared/animation/sample';
+import type { Shot } from '../../../shared/animation/schema';
+import type { RenderResult } from '../../../shared/api/contract';
+import type { ConditioningSpec } from '../../../shared/conditioning/spec';
+import { modelRootTransform, posedModelJoints } from '../../../shared/hand/keypoints';
+import { WEBXR_JOINTS } from '../../../shared/hand/skeleton';
+import { placementMatrix } from '../../../shared/scene/placement';
+import type { SceneAsset } from '../../../shared/scene/schema';
+import { api } from '../api';
+import { mediaUrl } from '../scene/media-url';
+
+/**
+ * The conditioning renderer: separate from the interactive viewport, at the model's size,
+ * it draws for every frame of the shot (camera sampled from the camera track) pass 1, the
+ * static scene alone (no grid, gizmos, helpers, hands), and pass 2, only the hand meshes in
+ * the spec's colours and shading on the spec's background. Both passes use one camera, so
+ * they are pixel-aligned. Frames go to main as binary; main encodes and writes the files.
+ */
+
+export interface RenderProgress {
+  frame: number;
+  frames: number;
+}
+
+const rgb = (c: readonly number[]) =>
+  new THREE.Color().setRGB((c[0] ?? 0) / 255, (c[1] ?? 0) / 255, (c[2] ?? 0) / 255, THREE.SRGBColorSpace);
+
+/** Scene objects as the viewport loaded them; meshes are cloned (sharing GPU data), splats reloaded for this renderer. */
+export interface LoadedScene {
+  asset: SceneAsset;
+  object: THREE.Object3D;
+}
+
+async function buildStaticScene(renderer: THREE.WebGLRenderer, scenes: LoadedScene[]): Promise<THREE.Scene> {
+  const scene = new THREE.Scene();
+  scene.background = new THREE.Color(0, 0, 0);
+  scene.add(new THREE.HemisphereLight(0xffffff, 0x333844, 1.2));
+  const sun = new THREE.DirectionalLight(0xffffff, 1.5);
+  sun.position.set(5, 8, 3);
+  scene.add(sun);
+  let splats = false;
+  for (const { asset, object } of scenes) {
+    if (!asset.visible) continue;
+    const group = new THREE.Group();
+    group.matrixAutoUpdate = false;
+    group.matrix.fromArray(placementMatrix(asset.placement, asset.bounds));
+    if (object instanceof SplatMesh) {
+      const mesh = new SplatMesh({
+        url: mediaUrl(asset.file),
+        fileType: (asset.format === 'ply-gaussians' ? 'ply' : asset.format) as never,
+      });
+      await mesh.initialized;
+      group.add(mesh);
+      splats = true;
+    } else {
+      group.add(object.clone(true));
+    }
+    scene.add(group);
+  }
+  if (splats) scene.add(new SparkRenderer({ renderer }));
+  scene.updateMatrixWorld(true);
+  return scene;
+}
+
+interface PosableHand {
+  root: THREE.Object3D;
+  bones: THREE.Object3D[];
+}
+
+async function loadHand(side: 'left' | 'right', colour: readonly number[], shading: ConditioningSpec['shading']): Promise<PosableHand> {
+  const gltf = await new GLTFLoader().loadAsync(`/hands/${side}.glb`);
+  const root = cloneSkinned(gltf.scene);
+  const material =
+    shading === 'flat' ? new THREE.MeshBasicMaterial({ color: rgb(colour) }) : new THREE.MeshLambertMaterial({ color: rgb(colour) });
+  root.traverse((node) => {
+    if ((node as THREE.SkinnedMesh).isSkinnedMesh) {
+      (node as THREE.SkinnedMesh).material = material;
+      node.frustumCulled = false;
+    }
+  });
+  const bones = WEBXR_JOINTS.map((name) => {
+    const bone = root.getObjectByName(name);
+    if (!bone) throw new Error(`/hands/${side}.glb has no joint "${name}"`);
+    return bone;
+  });
+  return { root, bones };
+}
+
+function poseHand(hand: PosableHand, side: 'left' | 'right', pose: ReturnType<typeof sampleShot>['hands']['left']) {
+  hand.root.visible = pose.visible;
+  if (!pose.visible) return;
+  posedModelJoints({ fingers: pose.fingers }, side).forEach((j, i) => {
+    const bone = hand.bones[i] as THREE.Object3D;
+    bone.position.set(...j.position);
+    bone.quaternion.set(...j.rotation);
+  });
+  const place = modelRootTransform(side, { position: pose.wristPosition, rotation: pose.wristRotation });
+  hand.root.position.set(...place.position);
+  hand.root.quaternion.set(...place.rotation);
+  hand.root.updateMatrixWorld(true);
+}
+
+/** Read the drawing buffer as RGBA rows top to bottom (WebGL reads bottom-up). */
+function readRgba(
+  gl: WebGL2RenderingContext | WebGLRenderingContext,
+  width: number,
+  height: number,
+  out: Uint8Array,
+  offset: number,
+  row: Uint8Array,
+) {
+  const pixels = out.subarray(offset, offset + width * height * 4);
+  gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+  const stride = width * 4;
+  for (let top = 0, bottom = height - 1; top < bottom; top++, bottom--) {
+    row.set(pixels.subarray(top * stride, top * stride + stride));
+    pixels.copyWithin(top * stride, bottom * stride, bottom * stride + stride);
+    pixels.set(row, bottom * stride);
+  }
+}
+
+export async function renderConditioning(
+  shot: Shot,
+  scenes: LoadedScene[],
+  opts: { onProgress?: (p: RenderProgress) => void; signal?: AbortSignal } = {},
+): Promise<RenderResult> {
+  const { renderId, spec } = await api.invoke('render.begin', { shotId: shot.id, pngs: true });
+  const canvas = document.createElement('canvas');
+  canvas.width = spec.width;
+  canvas.height = spec.height;
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+  renderer.setPixelRatio(1);
+  renderer.setSize(spec.width, spec.height, false);
+  try {
+    const staticScene = await buildStaticScene(renderer, scenes);
+    const handScene = new THREE.Scene();
+    handScene.background = rgb(spec.background);
+    handScene.add(new THREE.AmbientLight(0xffffff, 0.9));
+    const headlight = new THREE.DirectionalLight(0xffffff, 1.6);
+    const camera = new THREE.PerspectiveCamera(60, spec.width / spec.height, 0.01, 200);
+    // A light at the camera shades the hands the same way whatever the shot does.
+    camera.add(headlight);
+    headlight.position.set(0.3, 0.6, 0);
+    handScene.add(camera);
+    const hands = {
+      left: await loadHand('left', spec.handColours.left, spec.shading),
+      right: await loadHand('right', spec.handColours.right, spec.shading),
+    };
+    handScene.add(hands.left.root, hands.right.root);
+    const gl = renderer.getContext();
+    const size = spec.width * spec.height * 4;
+    const row = new Uint8Array(spec.width * 4);
+    for (let frame = 0; frame < spec.frames; frame++) {
+      if (opts.signal?.aborted) throw new DOMException('The render was cancelled', 'AbortError');
+      const pose = sampleShot(shot, frame);
+      camera.position.set(...pose.camera.position);
+      camera.quaternion.set(...pose.camera.rotation);
+      camera.fov = pose.camera.fovY;
+      camera.updateProjectionMatrix();
+      camera.updateMatrixWorld(true);
+      const bytes = new Uint8Array(2 * size);
+      renderer.render(staticScene, camera);
+      readRgba(gl, spec.width, spec.height, bytes, 0, row);
+      poseHand(hands.left, 'left', pose.hands.left);
+      poseHand(hands.right, 'right', pose.hands.right);
+      renderer.render(handScene, camera);
+      readRgba(gl, spec.width, spec.height, bytes, size, row);
+      await api.sendRenderFrame(renderId, frame, bytes);
+      opts.onProgress?.({ frame: frame + 1, frames: spec.frames });
+    }
+    return await api.invoke('render.finish', { renderId });
+  } catch (err) {
+    await api.invoke('render.abort', { renderId }).catch(() => {});
+    throw err;
+  } finally {
+    renderer.dispose();
+  }
+}
