@@ -10,6 +10,7 @@ import { ProjectService } from '../services/project-service';
 import { SettingsStore } from '../services/settings-store';
 import { createStudio, type Studio } from '../studio';
 import { ensureRendererBuilt } from './ensure-build';
+import { registerRender } from './render-command';
 
 /**
  * `dwm-studio`: the studio's command line. Each subcommand uses the same services as the
@@ -42,6 +43,8 @@ export function buildCli(): Command {
       const scene = state.document.scenes[state.document.scenes.length - 1];
       if (scene) process.stdout.write(`Imported "${scene.name}" into ${state.dir}: ${describeScene(scene)}\n`);
     });
+
+  registerRender(program);
 
   program
     .command('serve')

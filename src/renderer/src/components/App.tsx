@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { HeadlessRender } from '../conditioning/HeadlessRender';
 import { useStudio } from '../state/studio-store';
 import { TimelinePanel } from '../timeline/TimelinePanel';
 import { ImportDialog } from './ImportDialog';
@@ -37,6 +38,7 @@ export function App() {
       {dialog === 'settings' ? <SettingsDialog /> : null}
       {dialog === 'import' ? <ImportDialog /> : null}
       <Toasts />
+      <HeadlessRender />
     </div>
   );
 }
