@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchConditioning } from './conditioning.bench';
 import { benchTimeline } from './timeline.bench';
 import { benchViewport } from './viewport.bench';
 
@@ -12,6 +13,7 @@ async function main() {
   );
   const sections: [string, (report: (line: string) => void) => Promise<void>][] = [
     ['Timeline', benchTimeline],
+    ['Conditioning render', benchConditioning],
     ['Scene import and viewport', benchViewport],
   ];
   const only = process.argv[2];

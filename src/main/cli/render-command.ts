@@ -45,7 +45,19 @@ export function registerRender(program: Command): void {
     });
 }
 
-export async function renderHeadless(projectDir: string, opts: { shot: string; out: string; timeout: number }): Promise<string> {
+export interface HeadlessRenderTimings {
+  frames: number;
+  scenePassMs: number;
+  handPassMs: number;
+  readbackMs: number;
+  encodeMs: number;
+  totalMs: number;
+}
+
+export async function renderHeadless(
+  projectDir: string,
+  opts: { shot: string; out: string; timeout: number },
+): Promise<{ out: string; timings: HeadlessRenderTimings }> {
   const executablePath = findChromium();
   await ensureRendererBuilt();
   const studio = await createStudio({ userDataDir: defaultUserDataDir(), host: { transport: 'web' }, log: () => {} });
@@ -78,14 +90,17 @@ export async function renderHeadless(projectDir: string, opts: { shot: string; o
       const state = await status.getAttribute('data-state', { timeout: 60_000 });
       const detail = (await status.getAttribute('data-detail')) ?? '';
       if (state === 'done') {
-        const result = JSON.parse(detail) as { dir: string };
+        const { result, timings } = JSON.parse(detail) as { result: { dir: string }; timings: HeadlessRenderTimings };
         const source = path.join(studio.services.projects.dir as string, result.dir);
         const out = path.resolve(opts.out);
         await fs.mkdir(out, { recursive: true });
         await fs.cp(source, out, { recursive: true });
         process.stderr.write(`\n`);
-        process.stdout.write(`Rendered "${shot.name}" (${shot.frames} frames) into ${out}\n`);
-        return out;
+        const per = (ms: number) => (ms / timings.frames).toFixed(1);
+        process.stdout.write(
+          `Rendered "${shot.name}" (${shot.frames} frames) into ${out} in ${(timings.totalMs / 1000).toFixed(1)} s; per frame: scene pass ${per(timings.scenePassMs)} ms, hand pass ${per(timings.handPassMs)} ms, readback ${per(timings.readbackMs)} ms, send + encode ${per(timings.encodeMs)} ms\n`,
+        );
+        return { out, timings };
       }
       if (state === 'error') throw new Error(`Rendering "${shot.name}" failed: ${detail}`);
       if (detail !== last && state === 'rendering') {

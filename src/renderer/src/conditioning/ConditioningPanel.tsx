@@ -52,7 +52,7 @@ export function ConditioningPanel() {
     abort.current = new AbortController();
     setProgress({ frame: 0, frames: shot.frames });
     try {
-      const result = await renderConditioning(shot, stageScenes, { onProgress: setProgress, signal: abort.current.signal });
+      const { result } = await renderConditioning(shot, stageScenes, { onProgress: setProgress, signal: abort.current.signal });
       setLatest(result);
       toast('info', `Rendered the conditioning videos of "${shot.name}"`);
     } catch (err) {

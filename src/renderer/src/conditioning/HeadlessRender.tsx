@@ -34,7 +34,7 @@ export function HeadlessRender() {
       return load?.state === 'ready' ? [{ asset, object: load.object }] : [];
     });
     renderConditioning(shot, staged, { onProgress: (p) => setStatus({ state: 'rendering', detail: `${p.frame}/${p.frames}` }) }).then(
-      (result) => setStatus({ state: 'done', detail: JSON.stringify(result) }),
+      (done) => setStatus({ state: 'done', detail: JSON.stringify(done) }),
       (err: Error) => setStatus({ state: 'error', detail: err.message }),
     );
   }, [shotId, project, shot, ready, scenes, loads, status.state]);

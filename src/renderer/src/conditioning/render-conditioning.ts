@@ -26,6 +26,18 @@ export interface RenderProgress {
   frames: number;
 }
 
+/** Where the time went, summed over all frames (ms). */
+export interface RenderTimings {
+  frames: number;
+  scenePassMs: number;
+  handPassMs: number;
+  readbackMs: number;
+  /** Sending the frame to main and ffmpeg taking it (both encoders run as the frames arrive). */
+  encodeMs: number;
+  /** Everything, from render.begin to render.finish. */
+  totalMs: number;
+}
+
 const rgb = (c: readonly number[]) =>
   new THREE.Color().setRGB((c[0] ?? 0) / 255, (c[1] ?? 0) / 255, (c[2] ?? 0) / 255, THREE.SRGBColorSpace);
 
@@ -127,8 +139,18 @@ export async function renderConditioning(
   shot: Shot,
   scenes: LoadedScene[],
   opts: { onProgress?: (p: RenderProgress) => void; signal?: AbortSignal } = {},
-): Promise<RenderResult> {
+): Promise<{ result: RenderResult; timings: RenderTimings }> {
+  const started = performance.now();
   const { renderId, spec } = await api.invoke('render.begin', { shotId: shot.id, pngs: true });
+  const timings: RenderTimings = { frames: spec.frames, scenePassMs: 0, handPassMs: 0, readbackMs: 0, encodeMs: 0, totalMs: 0 };
+  const probe = new Uint8Array(4);
+  // A one-pixel read waits for the GPU to finish a pass, so pass and readback times are separate.
+  const timed = (gl: WebGLRenderingContext | WebGL2RenderingContext, draw: () => void) => {
+    const t = performance.now();
+    draw();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, probe);
+    return performance.now() - t;
+  };
   const canvas = document.createElement('canvas');
   canvas.width = spec.width;
   canvas.height = spec.height;
@@ -163,16 +185,26 @@ export async function renderConditioning(
       camera.updateProjectionMatrix();
       camera.updateMatrixWorld(true);
       const bytes = new Uint8Array(2 * size);
-      renderer.render(staticScene, camera);
+      timings.scenePassMs += timed(gl, () => renderer.render(staticScene, camera));
+      let t = performance.now();
       readRgba(gl, spec.width, spec.height, bytes, 0, row);
+      timings.readbackMs += performance.now() - t;
       poseHand(hands.left, 'left', pose.hands.left);
       poseHand(hands.right, 'right', pose.hands.right);
-      renderer.render(handScene, camera);
+      timings.handPassMs += timed(gl, () => renderer.render(handScene, camera));
+      t = performance.now();
       readRgba(gl, spec.width, spec.height, bytes, size, row);
+      timings.readbackMs += performance.now() - t;
+      t = performance.now();
       await api.sendRenderFrame(renderId, frame, bytes);
+      timings.encodeMs += performance.now() - t;
       opts.onProgress?.({ frame: frame + 1, frames: spec.frames });
     }
-    return await api.invoke('render.finish', { renderId });
+    const t = performance.now();
+    const result = await api.invoke('render.finish', { renderId });
+    timings.encodeMs += performance.now() - t;
+    timings.totalMs = performance.now() - started;
+    return { result, timings };
   } catch (err) {
     await api.invoke('render.abort', { renderId }).catch(() => {});
     throw err;
