@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,33 @@ describe('conditioning render in the browser', () => {
     const decoded = await readVideoFramesRgba(path.join(renderDir, 'hands.mp4'));
     const frame0 = decoded.frames[0] as Uint8Array;
     expect(Math.max(frame0[0] as number, frame0[1] as number, frame0[2] as number)).toBeLessThanOrEqual(2);
+  });
+
+  it('imports the reference samples as shots whose conditioning videos match the files', async (ctx) => {
+    const samples = path.resolve(import.meta.dirname, '../../../shared/dwm-samples/realworld');
+    if (!existsSync(samples)) {
+      console.log('SKIPPED reference samples: ../shared/dwm-samples not found');
+      ctx.skip();
+      return;
+    }
+    await page.getByRole('button', { name: 'Samples…' }).click();
+    await page.getByLabel('Folder', { exact: true }).fill(samples);
+    await page.getByRole('button', { name: 'Import samples' }).click();
+    const shotSelect = page.getByLabel('Shot', { exact: true });
+    await expect
+      .poll(() => shotSelect.locator('option').allTextContents())
+      .toEqual(expect.arrayContaining(['Sample 00017', 'Sample 00055']));
+    const videos = page.getByTestId('conditioning-videos');
+    await videos.waitFor();
+    expect(await videos.locator('video').count()).toBe(3);
+    // Its conditioning comes from the files: there is nothing to render.
+    expect(await page.getByRole('button', { name: 'Render conditioning' }).count()).toBe(0);
+    await screenshot(page, 'conditioning-reference-sample');
+    for (const id of ['00017', '00055']) {
+      for (const name of ['static.mp4', 'hands.mp4', 'ground_truth.mp4']) {
+        const probe = await probeVideo(path.join(dir, 'samples', id, name));
+        expect(probe, `${id}/${name}`).toMatchObject({ width: 720, height: 480, frames: 49, fps: 8 });
+      }
+    }
   });
 });

@@ -197,6 +197,13 @@ describe('dispatch', () => {
     expect(error.file).toBe(path.join(dir, 'project.json'));
   });
 
+  it('samples.import refuses a relative folder, naming the field, and answers NO_PROJECT with nothing open', async () => {
+    const relative = expectError(await studio.dispatch('samples.import', { dir: 'dwm-samples/realworld' }));
+    expect(relative.code).toBe('BAD_INPUT');
+    expect(relative.field).toBe('dir');
+    expect(expectError(await studio.dispatch('samples.import', { dir: tmp })).code).toBe('NO_PROJECT');
+  });
+
   it('answers NO_PROJECT for a save with nothing open', async () => {
     expect(expectError(await studio.dispatch('project.save', {})).code).toBe('NO_PROJECT');
   });

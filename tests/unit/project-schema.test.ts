@@ -1,7 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { formatIssuePath } from '../../src/shared/api/errors';
 import { MigrationError, migrateProject } from '../../src/shared/project/migrations';
-import { CURRENT_SCHEMA_VERSION, DEFAULT_SHOT, ProjectDocument, ProjectV2, ProjectV3, ProjectV4 } from '../../src/shared/project/schema';
+import {
+  CURRENT_SCHEMA_VERSION,
+  DEFAULT_SHOT,
+  ProjectDocument,
+  ProjectV2,
+  ProjectV3,
+  ProjectV4,
+  ProjectV5,
+} from '../../src/shared/project/schema';
 import { createShot } from '../../src/shared/shot/create-shot';
 
 const ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -61,6 +69,23 @@ function validV3(): Record<string, unknown> {
   return { ...validV2(), schemaVersion: 3, scenes: [validScene()], activeSceneId: SCENE_ID };
 }
 
+/** A complete, valid schema 4 document (scenes and shots, no conditioning from files). */
+function validV4(): Record<string, unknown> {
+  return { ...validV3(), schemaVersion: 4, shots: [validShot()], activeShotId: SHOT_ID };
+}
+
+/** Conditioning imported from a reference sample (schema 5). */
+function filesConditioning(): Record<string, unknown> {
+  return {
+    source: 'files',
+    staticVideo: 'samples/00017/static.mp4',
+    handsVideo: 'samples/00017/hands.mp4',
+    groundTruth: 'samples/00017/ground_truth.mp4',
+    importedFrom: '/data/dwm/realworld',
+    sampleId: '00017',
+  };
+}
+
 /** A complete, valid current-version document; tests change one field at a time. */
 function validDoc(): Record<string, unknown> {
   return { ...validV3(), schemaVersion: CURRENT_SCHEMA_VERSION, shots: [validShot()], activeShotId: SHOT_ID };
@@ -84,9 +109,9 @@ function catchMigration(raw: unknown, ctx = { appVersion: '9.9.9', newId: () => 
 }
 
 describe('the current schema', () => {
-  it('is schema 4, and ProjectDocument is ProjectV4', () => {
-    expect(CURRENT_SCHEMA_VERSION).toBe(4);
-    expect(ProjectDocument).toBe(ProjectV4);
+  it('is schema 5, and ProjectDocument is ProjectV5', () => {
+    expect(CURRENT_SCHEMA_VERSION).toBe(5);
+    expect(ProjectDocument).toBe(ProjectV5);
   });
 });
 
@@ -273,8 +298,37 @@ describe('ProjectV3 (kept so that migrations can read old files)', () => {
   });
 });
 
+describe('ProjectV4 (kept so that migrations can read old files)', () => {
+  it('still accepts a valid schema 4 document', () => {
+    expect(ProjectV4.parse(validV4())).toEqual(validV4());
+  });
+
+  it('still checks its shots (a dangling activeShotId)', () => {
+    const parsed = ProjectV4.safeParse({ ...validV4(), activeShotId: OTHER_ID });
+    expect(parsed.success).toBe(false);
+    expect(formatIssuePath(parsed.error?.issues[0]?.path ?? [])).toBe('activeShotId');
+  });
+
+  it('does not accept a schema 3 or a current document', () => {
+    expect(ProjectV4.safeParse(validV3()).success).toBe(false);
+    expect(ProjectV4.safeParse(validDoc()).success).toBe(false);
+  });
+});
+
+describe('ProjectV5 shots with conditioning from files', () => {
+  it('accepts a shot whose conditioning came from files, unchanged', () => {
+    const doc = { ...validDoc(), shots: [{ ...validShot(), conditioning: filesConditioning() }] };
+    expect(ProjectDocument.parse(doc)).toEqual(doc);
+  });
+
+  it('names the field of a conditioning path that leaves the project', () => {
+    const doc = { ...validDoc(), shots: [{ ...validShot(), conditioning: { ...filesConditioning(), handsVideo: '../hands.mp4' } }] };
+    expect(firstIssuePath(doc)).toBe('shots[0].conditioning.handsVideo');
+  });
+});
+
 describe('migrateProject', () => {
-  it('upgrades a v1 file through v2 and v3 to v4, mapping its fields and taking the app version and id from the context', () => {
+  it('upgrades a v1 file through v2, v3 and v4 to v5, mapping its fields and taking the app version and id from the context', () => {
     const newId = vi.fn(() => OTHER_ID);
     const v1 = { schemaVersion: 1, title: 'Old prototype', created: '2024-05-06T07:08:09Z' };
     const { document, fromVersion } = migrateProject(v1, { appVersion: '9.9.9', newId });
@@ -321,13 +375,20 @@ describe('migrateProject', () => {
     expect(document.createdAt).toBe('1970-01-01T00:00:00.000Z');
   });
 
-  it('upgrades a v2 file through v3 to v4 with fromVersion 2, keeping every v2 field and adding no scenes or shots', () => {
+  it('upgrades a v2 file through v3 and v4 to the current version with fromVersion 2, keeping every v2 field and adding no scenes or shots', () => {
     const newId = vi.fn(() => OTHER_ID);
     const v2 = validV2();
     const { document, fromVersion } = migrateProject(v2, { appVersion: '9.9.9', newId });
 
     expect(fromVersion).toBe(2);
-    expect(document).toEqual({ ...v2, schemaVersion: 4, scenes: [], activeSceneId: null, shots: [], activeShotId: null });
+    expect(document).toEqual({
+      ...v2,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      scenes: [],
+      activeSceneId: null,
+      shots: [],
+      activeShotId: null,
+    });
     // Not re-identified or re-stamped: the id, dates and app version are the file's own.
     expect(document.id).toBe(ID);
     expect(document.appVersion).toBe('0.1.0');
@@ -355,13 +416,13 @@ describe('migrateProject', () => {
     expect(v2).toEqual(validV2());
   });
 
-  it('upgrades a v3 file to v4 with fromVersion 3, keeping its scenes and activeSceneId and adding no shots', () => {
+  it('upgrades a v3 file through v4 to the current version with fromVersion 3, keeping its scenes and activeSceneId and adding no shots', () => {
     const newId = vi.fn(() => OTHER_ID);
     const v3 = validV3();
     const { document, fromVersion } = migrateProject(v3, { appVersion: '9.9.9', newId });
 
     expect(fromVersion).toBe(3);
-    expect(document).toEqual({ ...v3, schemaVersion: 4, shots: [], activeShotId: null });
+    expect(document).toEqual({ ...v3, schemaVersion: CURRENT_SCHEMA_VERSION, shots: [], activeShotId: null });
     expect(document.scenes).toEqual([validScene()]);
     expect(document.activeSceneId).toBe(SCENE_ID);
     // Not re-identified or re-stamped.
@@ -389,6 +450,42 @@ describe('migrateProject', () => {
     const v3 = validV3();
     migrateProject(v3, { appVersion: '1', newId: () => ID });
     expect(v3).toEqual(validV3());
+  });
+
+  it('upgrades a v4 file to v5 with fromVersion 4, changing nothing but the version', () => {
+    const newId = vi.fn(() => OTHER_ID);
+    const v4 = validV4();
+    const { document, fromVersion } = migrateProject(v4, { appVersion: '9.9.9', newId });
+
+    expect(fromVersion).toBe(4);
+    expect(document).toEqual({ ...v4, schemaVersion: 5 });
+    expect(document.shots).toEqual([validShot()]);
+    expect(document.shots[0]?.conditioning).toBeUndefined();
+    expect(document.appVersion).toBe('0.1.0');
+    expect(newId).not.toHaveBeenCalled();
+    expect(ProjectV5.safeParse(document).success).toBe(true);
+  });
+
+  it('does not change the v4 object it was given', () => {
+    const v4 = validV4();
+    migrateProject(v4, { appVersion: '1', newId: () => ID });
+    expect(v4).toEqual(validV4());
+  });
+
+  it('reports the issues of an invalid v4 file, at version 4', () => {
+    const v4 = validV4();
+    v4.activeShotId = OTHER_ID;
+    const err = catchMigration(v4);
+    expect(err.atVersion).toBe(4);
+    expect(formatIssuePath(err.issues?.[0]?.path ?? [])).toBe('activeShotId');
+  });
+
+  it('keeps the conditioning from files of a v5 shot', () => {
+    const doc = validDoc();
+    doc.shots = [{ ...validShot(), conditioning: filesConditioning() }];
+    const { document } = migrateProject(doc, { appVersion: '1', newId: () => ID });
+    expect(document.shots[0]?.conditioning).toEqual(filesConditioning());
+    expect(document).toEqual(doc);
   });
 
   it('passes a current document through unchanged, with fromVersion the current version and no new id', () => {

@@ -624,7 +624,79 @@ describe('a schema 3 project', () => {
   });
 });
 
+describe('a schema 4 project', () => {
+  const v4 = {
+    schemaVersion: 4,
+    id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    name: 'Kitchen',
+    createdAt: '2025-01-02T03:04:05.000Z',
+    modifiedAt: '2025-02-03T04:05:06.000Z',
+    appVersion: '0.0.11',
+    shotDefaults: { frames: 49, fps: 8, width: 720, height: 480 },
+    notes: '',
+    scenes: [scene],
+    activeSceneId: SCENE_ID,
+    shots: [validShot(SCENE_ID)],
+    activeShotId: SHOT_ID,
+  };
+
+  it('opens migrated from 4 and dirty with its shots unchanged; rewritten as schema 5 on save, the v4 file kept as the backup', async () => {
+    const dir = path.join(tmp, 'v4');
+    await fs.mkdir(dir);
+    const file = path.join(dir, PROJECT_FILE);
+    await fs.writeFile(file, JSON.stringify(v4, null, 2));
+    const before = await fs.readFile(file);
+
+    const state = await service.open(dir);
+
+    expect(state.migratedFrom).toBe(4);
+    expect(state.dirty).toBe(true);
+    expect(state.document).toEqual({ ...v4, schemaVersion: 5 });
+    expect(Buffer.compare(await fs.readFile(file), before)).toBe(0);
+
+    await service.save();
+    expect(await readProjectJson(dir)).toMatchObject({ ...v4, schemaVersion: 5 });
+    expect(JSON.parse(await fs.readFile(path.join(dir, PROJECT_BACKUP_FILE), 'utf8'))).toEqual(v4);
+  });
+});
+
 describe('shots', () => {
+  it('keeps conditioning imported from files through update, save and reopen', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const shot = {
+      ...validShot(null),
+      conditioning: {
+        source: 'files' as const,
+        staticVideo: 'samples/00017/static.mp4',
+        handsVideo: 'samples/00017/hands.mp4',
+        groundTruth: null,
+        importedFrom: '/data/dwm/realworld',
+        sampleId: '00017',
+      },
+    };
+    await service.update({ ...state.document, shots: [shot], activeShotId: SHOT_ID }, 0);
+    await service.save();
+    await service.close();
+    const reopened = await service.open(state.dir);
+    expect(reopened.migratedFrom).toBeNull();
+    expect(reopened.document.shots).toEqual([shot]);
+  });
+
+  it('rejects conditioning whose video path leaves the project, naming the field', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const conditioning = {
+      source: 'files' as const,
+      staticVideo: '../elsewhere/static.mp4',
+      handsVideo: 'samples/00017/hands.mp4',
+      groundTruth: null,
+      importedFrom: '/data',
+      sampleId: '00017',
+    };
+    const err = await caught(service.update({ ...state.document, shots: [{ ...validShot(null), conditioning }], activeShotId: null }, 0));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(err.field).toBe('shots[0].conditioning.staticVideo');
+  });
+
   it('keeps a shot staged in a scene through update, save and reopen', async () => {
     const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
     const shot = validShot(SCENE_ID);
@@ -657,6 +729,29 @@ describe('shots', () => {
     const err = await caught(service.update({ ...state.document, activeShotId: SHOT_ID }, 0));
     expect(err.code).toBe('BAD_INPUT');
     expect(err.field).toBe('activeShotId');
+  });
+});
+
+describe('importSamples', () => {
+  it('answers NO_PROJECT when nothing is open', async () => {
+    expect((await caught(service.importSamples(tmp))).code).toBe('NO_PROJECT');
+  });
+
+  it('refuses a folder that is not in the reference layout and changes nothing', async () => {
+    const state = await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    const notLayout = path.join(tmp, 'holiday-photos');
+    await fs.mkdir(notLayout);
+    const err = await caught(service.importSamples(notLayout));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(err.message).toContain('videos_static/');
+    expect(service.current()?.revision).toBe(state.revision);
+    expect(service.current()?.dirty).toBe(false);
+    expect(await fs.readdir(state.dir)).not.toContain('samples');
+  });
+
+  it('answers NOT_FOUND for a missing folder', async () => {
+    await service.create(path.join(tmp, 'proj'), 'Kitchen');
+    expect((await caught(service.importSamples(path.join(tmp, 'nowhere')))).code).toBe('NOT_FOUND');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Shot } from '../../src/shared/animation/schema';
+import { Shot, ShotConditioning, ShotV4 } from '../../src/shared/animation/schema';
 import { formatIssuePath } from '../../src/shared/api/errors';
-import { CURRENT_SCHEMA_VERSION, ProjectDocument, ProjectV4 } from '../../src/shared/project/schema';
+import { CURRENT_SCHEMA_VERSION, ProjectDocument, ProjectV4, ProjectV5 } from '../../src/shared/project/schema';
 import { createShot, randomKeyId, type ShotStart } from '../../src/shared/shot/create-shot';
 
 const PROJECT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -49,9 +49,14 @@ function scene(id = SCENE_ID): Record<string, unknown> {
   };
 }
 
-function project(shots: unknown[], activeShotId: string | null, scenes: unknown[] = [scene()]): Record<string, unknown> {
+function project(
+  shots: unknown[],
+  activeShotId: string | null,
+  scenes: unknown[] = [scene()],
+  schemaVersion = CURRENT_SCHEMA_VERSION,
+): Record<string, unknown> {
   return {
-    schemaVersion: 4,
+    schemaVersion,
     id: PROJECT_ID,
     name: 'Kitchen scan',
     createdAt: '2025-01-02T03:04:05.000Z',
@@ -255,72 +260,150 @@ describe('Shot', () => {
   });
 });
 
-describe('ProjectV4 shots', () => {
-  it('is what the current project document uses', () => {
-    expect(ProjectDocument).toBe(ProjectV4);
-    expect(ProjectV4.safeParse(project([shotWithCamera()], SHOT_A, [scene()])).success).toBe(true);
-    expect(CURRENT_SCHEMA_VERSION).toBe(4);
+describe('the current schema', () => {
+  it('is schema 5, and ProjectDocument is ProjectV5', () => {
+    expect(CURRENT_SCHEMA_VERSION).toBe(5);
+    expect(ProjectDocument).toBe(ProjectV5);
+    expect(ProjectV5.safeParse(project([shotWithCamera()], SHOT_A, [scene()])).success).toBe(true);
+  });
+});
+
+/** Conditioning imported from a sample of the DWM reference layout. */
+function fromFiles(over: Partial<ShotConditioning> = {}): ShotConditioning {
+  return {
+    source: 'files',
+    staticVideo: 'samples/00017/static.mp4',
+    handsVideo: 'samples/00017/hands.mp4',
+    groundTruth: 'samples/00017/ground_truth.mp4',
+    importedFrom: '/data/dwm/realworld',
+    sampleId: '00017',
+    ...over,
+  };
+}
+
+describe('Shot.conditioning (schema 5)', () => {
+  it('is absent on a new shot, and parsing does not add it', () => {
+    const shot = shotWithoutCamera();
+    expect('conditioning' in shot).toBe(false);
+    expect('conditioning' in Shot.parse(shot)).toBe(false);
   });
 
+  it('accepts conditioning from files, with or without ground truth, unchanged', () => {
+    const withGt = { ...shotWithoutCamera(), conditioning: fromFiles() };
+    expect(Shot.parse(withGt)).toEqual(withGt);
+    const noGt = { ...shotWithoutCamera(), conditioning: fromFiles({ groundTruth: null }) };
+    expect(Shot.parse(noGt)).toEqual(noGt);
+  });
+
+  it.each(['C:\\data\\dwm', 'D:/data', '\\\\server\\share\\dwm', '/'])('accepts the absolute source folder %s', (importedFrom) => {
+    expect(ShotConditioning.safeParse(fromFiles({ importedFrom })).success).toBe(true);
+  });
+
+  it.each([
+    ['staticVideo', '/abs/static.mp4'],
+    ['staticVideo', '../outside/static.mp4'],
+    ['handsVideo', 'samples/../../x/hands.mp4'],
+    ['handsVideo', 'samples\\00017\\hands.mp4'],
+    ['groundTruth', 'C:/gt.mp4'],
+    ['staticVideo', ''],
+  ] as const)('rejects %s %j: project paths are relative, /-separated and stay inside', (field, value) => {
+    const shot = { ...shotWithoutCamera(), conditioning: fromFiles({ [field]: value }) };
+    expect(issues(Shot, shot)[0]).toMatchObject({ path: `conditioning.${field}` });
+  });
+
+  it.each(['relative/dir', 'dwm', ''])('rejects the source folder %j (it must be absolute)', (importedFrom) => {
+    expect(firstIssuePath(Shot, { ...shotWithoutCamera(), conditioning: fromFiles({ importedFrom }) })).toBe('conditioning.importedFrom');
+  });
+
+  it.each(['', '../x', 'a/b', '.hidden', 'a..b', 'x'.repeat(129)])('rejects the sample id %j', (sampleId) => {
+    expect(firstIssuePath(Shot, { ...shotWithoutCamera(), conditioning: fromFiles({ sampleId }) })).toBe('conditioning.sampleId');
+  });
+
+  it('rejects another source and missing videos', () => {
+    const other = { ...fromFiles(), source: 'render' };
+    expect(firstIssuePath(Shot, { ...shotWithoutCamera(), conditioning: other })).toBe('conditioning.source');
+    const { handsVideo: _h, ...noHands } = fromFiles();
+    expect(firstIssuePath(Shot, { ...shotWithoutCamera(), conditioning: noHands })).toBe('conditioning.handsVideo');
+  });
+
+  it('is part of the current project document, which keeps it', () => {
+    const doc = project([{ ...shotWithoutCamera(SHOT_A), conditioning: fromFiles() }], SHOT_A);
+    expect(ProjectDocument.parse(doc)).toEqual(doc);
+  });
+
+  it('is not part of a schema 4 shot (the reason the schema moved to 5: a v4 reader would drop it)', () => {
+    const parsed = ShotV4.parse({ ...shotWithoutCamera(), conditioning: fromFiles() });
+    expect('conditioning' in parsed).toBe(false);
+  });
+});
+
+// Schema 5 changed only Shot (optional conditioning); both layouts check their shots alike.
+describe.each([
+  ['ProjectV4', ProjectV4, 4],
+  ['ProjectV5 (current)', ProjectV5, 5],
+] as const)('%s shots', (_label, Schema, version) => {
+  const projectAt = (shots: unknown[], activeShotId: string | null, scenes: unknown[] = [scene()]) =>
+    project(shots, activeShotId, scenes, version);
+
   it('accepts two shots, one staged in a scene and one in none, with one of them active', () => {
-    const doc = project([shotWithCamera(SHOT_A, SCENE_ID), shotWithoutCamera(SHOT_B, null)], SHOT_B);
-    expect(ProjectV4.parse(doc)).toEqual(doc);
+    const doc = projectAt([shotWithCamera(SHOT_A, SCENE_ID), shotWithoutCamera(SHOT_B, null)], SHOT_B);
+    expect(Schema.parse(doc)).toEqual(doc);
   });
 
   it('accepts a null activeShotId, with or without shots', () => {
-    expect(ProjectV4.safeParse(project([shotWithCamera()], null)).success).toBe(true);
-    expect(ProjectV4.safeParse(project([], null)).success).toBe(true);
+    expect(Schema.safeParse(projectAt([shotWithCamera()], null)).success).toBe(true);
+    expect(Schema.safeParse(projectAt([], null)).success).toBe(true);
   });
 
   it('fills in no shots and no active shot when both fields are absent', () => {
-    const { shots: _s, activeShotId: _a, ...doc } = project([], null);
-    const parsed = ProjectV4.parse(doc);
+    const { shots: _s, activeShotId: _a, ...doc } = projectAt([], null);
+    const parsed = Schema.parse(doc);
     expect(parsed.shots).toEqual([]);
     expect(parsed.activeShotId).toBeNull();
   });
 
   it('rejects a duplicate shot id at the later shot (shots[i].id)', () => {
-    const doc = project([shotWithCamera(SHOT_A), shotWithoutCamera(SHOT_B), shotWithoutCamera(SHOT_A)], SHOT_A);
-    expect(issuePaths(ProjectV4, doc)).toEqual(['shots[2].id']);
+    const doc = projectAt([shotWithCamera(SHOT_A), shotWithoutCamera(SHOT_B), shotWithoutCamera(SHOT_A)], SHOT_A);
+    expect(issuePaths(Schema, doc)).toEqual(['shots[2].id']);
   });
 
   it('reports every repeat of a duplicated shot id', () => {
-    const doc = project([shotWithCamera(SHOT_A), shotWithCamera(SHOT_A), shotWithCamera(SHOT_A)], null);
-    expect(issuePaths(ProjectV4, doc)).toEqual(['shots[1].id', 'shots[2].id']);
+    const doc = projectAt([shotWithCamera(SHOT_A), shotWithCamera(SHOT_A), shotWithCamera(SHOT_A)], null);
+    expect(issuePaths(Schema, doc)).toEqual(['shots[1].id', 'shots[2].id']);
   });
 
   it('rejects a shot whose sceneId names no scene of the project (shots[i].sceneId)', () => {
-    const doc = project([shotWithoutCamera(SHOT_A, null), shotWithCamera(SHOT_B, OTHER_ID)], null);
-    expect(issues(ProjectV4, doc)).toEqual([{ path: 'shots[1].sceneId', message: 'names no scene of this project' }]);
+    const doc = projectAt([shotWithoutCamera(SHOT_A, null), shotWithCamera(SHOT_B, OTHER_ID)], null);
+    expect(issues(Schema, doc)).toEqual([{ path: 'shots[1].sceneId', message: 'names no scene of this project' }]);
   });
 
   it('rejects a shot staged in a scene once that scene is gone from the project', () => {
-    expect(issuePaths(ProjectV4, project([shotWithCamera(SHOT_A, SCENE_ID)], SHOT_A, []))).toEqual(['shots[0].sceneId']);
+    expect(issuePaths(Schema, projectAt([shotWithCamera(SHOT_A, SCENE_ID)], SHOT_A, []))).toEqual(['shots[0].sceneId']);
   });
 
   it('rejects an activeShotId that names no shot', () => {
-    expect(issues(ProjectV4, project([shotWithCamera(SHOT_A)], SHOT_B))).toEqual([
+    expect(issues(Schema, projectAt([shotWithCamera(SHOT_A)], SHOT_B))).toEqual([
       { path: 'activeShotId', message: 'names no shot of this project' },
     ]);
-    expect(issuePaths(ProjectV4, project([], SHOT_A))).toEqual(['activeShotId']);
+    expect(issuePaths(Schema, projectAt([], SHOT_A))).toEqual(['activeShotId']);
   });
 
   it('rejects an activeShotId that is not a uuid', () => {
-    expect(firstIssuePath(ProjectV4, project([shotWithCamera()], 'shot-1'))).toBe('activeShotId');
+    expect(firstIssuePath(Schema, projectAt([shotWithCamera()], 'shot-1'))).toBe('activeShotId');
   });
 
   it('names the path of an invalid shot field within the project', () => {
     const bad = copy(shotWithCamera(SHOT_B));
     (bad.camera.rotation.keys[0] as { value: unknown }).value = [0, 0, 0, 3];
-    expect(firstIssuePath(ProjectV4, project([shotWithCamera(SHOT_A), bad], null))).toBe('shots[1].camera.rotation.keys[0].value');
+    expect(firstIssuePath(Schema, projectAt([shotWithCamera(SHOT_A), bad], null))).toBe('shots[1].camera.rotation.keys[0].value');
   });
 
   it('rejects more than 1000 shots', () => {
     const ids = Array.from({ length: 1001 }, (_, i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`);
     expect(
       firstIssuePath(
-        ProjectV4,
-        project(
+        Schema,
+        projectAt(
           ids.map((id) => shotWithoutCamera(id)),
           null,
         ),

@@ -79,6 +79,8 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
         await host.uploads.discard(uploadId);
       }
     },
+    'samples.import': async ({ dir }) =>
+      withTask(services.reportTask, `Importing samples from ${path.basename(dir)}`, () => projects.importSamples(dir)),
     'render.begin': async ({ shotId, pngs }) => services.renders.begin(shotId, { pngs }),
     'render.finish': async ({ renderId }) => services.renders.finish(renderId),
     'render.abort': async ({ renderId }) => ({ aborted: await services.renders.abort(renderId) }),

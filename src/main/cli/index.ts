@@ -10,6 +10,7 @@ import { ProjectService } from '../services/project-service';
 import { SettingsStore } from '../services/settings-store';
 import { createStudio, type Studio } from '../studio';
 import { ensureRendererBuilt } from './ensure-build';
+import { registerImportSamples } from './import-samples-command';
 import { registerRender } from './render-command';
 
 /**
@@ -45,6 +46,7 @@ export function buildCli(): Command {
     });
 
   registerRender(program);
+  registerImportSamples(program);
 
   program
     .command('serve')

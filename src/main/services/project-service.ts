@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProjectState, ProjectStatus } from '../../shared/api/contract';
 import { ApiError, formatIssuePath } from '../../shared/api/errors';
+import type { ConditioningSpec } from '../../shared/conditioning/spec';
 import { MigrationError, migrateProject } from '../../shared/project/migrations';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -12,6 +13,7 @@ import {
   type ProjectDocument,
   ProjectDocument as ProjectDocumentSchema,
 } from '../../shared/project/schema';
+import { discardImportedSamples, importSamples as importSampleFiles } from './conditioning/import-samples';
 import { writeJsonAtomic } from './fs/atomic-write';
 import { resolveInside } from './fs/path-confinement';
 import { readJsonFile } from './json-file';
@@ -245,6 +247,29 @@ export class ProjectService {
       activeSceneId: open.document.activeSceneId ?? asset.id,
     });
     return this.update(document, open.revision);
+  }
+
+  /**
+   * Import the samples of a DWM reference-layout folder as shots whose conditioning comes from
+   * the files (copied under samples/<id>/). Every sample is checked first; one problem refuses
+   * the whole import and nothing is copied or added. The first imported shot becomes active.
+   */
+  async importSamples(source: string, opts: { spec?: ConditioningSpec } = {}): Promise<ProjectState> {
+    const open = this.requireOpen();
+    const shots = await importSampleFiles({ dir: open.dir, document: open.document }, path.resolve(source), opts);
+    const first = shots[0];
+    try {
+      // The project may have been closed or switched while the files were copied.
+      if (this.proj !== open) throw new ApiError('NO_PROJECT', 'The project was closed while the samples were being imported');
+      if (!first) throw new ApiError('BAD_INPUT', `${path.resolve(source)} holds no samples`);
+      // update() validates the whole document and answers BAD_INPUT naming the field.
+      const document: ProjectDocument = { ...open.document, shots: [...open.document.shots, ...shots], activeShotId: first.id };
+      return await this.update(document, open.revision);
+    } catch (err) {
+      // Nothing refers to the copies: do not leave them behind.
+      await discardImportedSamples(open.dir, shots);
+      throw err;
+    }
   }
 
   async update(document: ProjectDocument, baseRevision: number): Promise<ProjectState> {

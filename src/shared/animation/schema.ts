@@ -93,7 +93,51 @@ export const HandTrack = z.object({
 });
 export type HandTrack = z.infer<typeof HandTrack>;
 
-export const Shot = z.object({
+/** A path inside the project: relative, '/'-separated, never climbing out (the rule SceneAsset's files follow). */
+const ProjectPath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !/^[a-zA-Z]:/.test(p) && !p.split('/').includes('..'), {
+    message: 'must be a relative path inside the project',
+  });
+
+/** An absolute path on the machine that imported the files (POSIX, drive letter or UNC), kept for the record. */
+const AbsolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0') && (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\')), {
+    message: 'must be an absolute path',
+  });
+
+/** A sample id of the reference layout, also the name of the sample's folder under samples/. */
+export const SampleId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a sample id is 1-128 letters, digits, dots, dashes or underscores')
+  .refine((id) => !id.includes('..'), 'a sample id may not contain ".."');
+
+/**
+ * Conditioning that came from files (a sample of the DWM reference layout) instead of being
+ * rendered from the shot's camera and hands. The videos are copies inside the project; the
+ * ground truth (the real recording) is kept for comparing takes against it.
+ */
+export const ShotConditioning = z.object({
+  source: z.literal('files'),
+  /** The static-scene video, relative to the project folder. */
+  staticVideo: ProjectPath,
+  /** The hand-mesh video, relative to the project folder. */
+  handsVideo: ProjectPath,
+  /** The recorded interaction video, relative to the project folder; null when the sample had none. */
+  groundTruth: ProjectPath.nullable(),
+  /** The sample folder the files were copied from. */
+  importedFrom: AbsolutePath,
+  sampleId: SampleId,
+});
+export type ShotConditioning = z.infer<typeof ShotConditioning>;
+
+/** A shot as schema 4 stored it (read only by the v4 -> v5 migration). */
+export const ShotV4 = z.object({
   id: z.uuid(),
   name: z.string().trim().min(1).max(200),
   /** Length in frames (DWM: 49) and rate (DWM: 8 fps), from the active model's defaults. */
@@ -104,6 +148,13 @@ export const Shot = z.object({
   prompt: z.string().max(4000).default(''),
   camera: CameraTrack,
   hands: z.object({ left: HandTrack, right: HandTrack }),
+});
+export type ShotV4 = z.infer<typeof ShotV4>;
+
+/** The current shot (schema 5): adds conditioning imported from files. */
+export const Shot = ShotV4.extend({
+  /** Absent: the conditioning videos are rendered from the camera and hand tracks. */
+  conditioning: ShotConditioning.optional(),
 });
 export type Shot = z.infer<typeof Shot>;
 

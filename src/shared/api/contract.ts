@@ -17,6 +17,11 @@ const AbsPath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'a path may not contain NUL characters');
 
+/** POSIX, drive-letter or UNC absolute path (shared code has no node:path). */
+function isAbsolutePath(p: string): boolean {
+  return p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
+
 export const ProjectState = z.object({
   dir: z.string(),
   document: ProjectDocument,
@@ -126,6 +131,11 @@ export const calls = {
     z.object({ uploadId: z.uuid(), main: z.string().min(1).max(255), name: z.string().trim().min(1).max(200).optional() }).strict(),
     ProjectState,
     'Import files sent to the web host with PUT /api/upload/<uploadId>/<name>; main names the scene file among them.',
+  ),
+  'samples.import': call(
+    z.object({ dir: AbsPath.refine(isAbsolutePath, 'must be an absolute path') }).strict(),
+    ProjectState,
+    'Import a DWM reference-layout folder (videos_static/, videos_hands/, prompts_rewrite/ or prompts/, videos/ as ground truth) as one shot per sample, conditioned by its files; refused whole when any sample has a problem.',
   ),
   'render.begin': call(
     z.object({ shotId: z.uuid(), pngs: z.boolean().default(true) }).strict(),

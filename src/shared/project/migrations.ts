@@ -7,6 +7,7 @@ import {
   ProjectV1,
   ProjectV2,
   ProjectV3,
+  ProjectV4,
 } from './schema';
 
 /**
@@ -49,6 +50,12 @@ const steps: Step[] = [
     from: 3,
     schema: ProjectV3,
     up: (raw) => ({ ...(raw as ProjectV3), schemaVersion: 4, shots: [], activeShotId: null }),
+  },
+  {
+    // Schema 5 only adds the optional Shot.conditioning; a v4 document is a valid v5 one.
+    from: 4,
+    schema: ProjectV4,
+    up: (raw) => ({ ...(raw as ProjectV4), schemaVersion: 5 }),
   },
 ];
 

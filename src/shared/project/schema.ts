@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Shot } from '../animation/schema';
+import { Shot, ShotV4 } from '../animation/schema';
 import { SceneAsset } from '../scene/schema';
 
 /**
@@ -55,9 +55,27 @@ export const ProjectV3 = ProjectV2.extend({
 }).superRefine(checkScenes);
 export type ProjectV3 = z.infer<typeof ProjectV3>;
 
-/** Schema 4, the current layout: adds shots (the keyed camera and hands). Takes come later. */
+/** Schema 4: adds shots (the keyed camera and hands). */
 export const ProjectV4 = ProjectV2.extend({
   schemaVersion: z.literal(4),
+  scenes: z.array(SceneAsset).max(1000).default([]),
+  activeSceneId: z.uuid().nullable().default(null),
+  shots: z.array(ShotV4).max(1000).default([]),
+  /** The shot shown on the timeline. */
+  activeShotId: z.uuid().nullable().default(null),
+}).superRefine((doc, ctx) => {
+  checkScenes(doc, ctx);
+  checkShots(doc, ctx);
+});
+export type ProjectV4 = z.infer<typeof ProjectV4>;
+
+/**
+ * Schema 5, the current layout: a shot may carry conditioning imported from files (a sample
+ * of the DWM reference layout). The layout is otherwise that of schema 4; the version moves so
+ * that an older studio refuses the file instead of silently dropping the field.
+ */
+export const ProjectV5 = ProjectV2.extend({
+  schemaVersion: z.literal(5),
   scenes: z.array(SceneAsset).max(1000).default([]),
   activeSceneId: z.uuid().nullable().default(null),
   shots: z.array(Shot).max(1000).default([]),
@@ -65,6 +83,14 @@ export const ProjectV4 = ProjectV2.extend({
   activeShotId: z.uuid().nullable().default(null),
 }).superRefine((doc, ctx) => {
   checkScenes(doc, ctx);
+  checkShots(doc, ctx);
+});
+export type ProjectV5 = z.infer<typeof ProjectV5>;
+
+function checkShots(
+  doc: { scenes: SceneAsset[]; shots: { id: string; sceneId: string | null }[]; activeShotId: string | null },
+  ctx: z.RefinementCtx,
+): void {
   const sceneIds = new Set(doc.scenes.map((s) => s.id));
   const shotIds = new Set<string>();
   doc.shots.forEach((shot, i) => {
@@ -77,8 +103,7 @@ export const ProjectV4 = ProjectV2.extend({
   if (doc.activeShotId !== null && !shotIds.has(doc.activeShotId)) {
     ctx.addIssue({ code: 'custom', path: ['activeShotId'], message: 'names no shot of this project' });
   }
-});
-export type ProjectV4 = z.infer<typeof ProjectV4>;
+}
 
 function checkScenes(doc: { scenes: SceneAsset[]; activeSceneId: string | null }, ctx: z.RefinementCtx): void {
   const ids = new Set<string>();
@@ -91,6 +116,6 @@ function checkScenes(doc: { scenes: SceneAsset[]; activeSceneId: string | null }
   }
 }
 
-export const CURRENT_SCHEMA_VERSION = 4;
-export const ProjectDocument = ProjectV4;
-export type ProjectDocument = ProjectV4;
+export const CURRENT_SCHEMA_VERSION = 5;
+export const ProjectDocument = ProjectV5;
+export type ProjectDocument = ProjectV5;

@@ -3,7 +3,7 @@ import { History } from '../../../src/renderer/src/state/history';
 import { getChannel, withChannel } from '../../../src/shared/animation/channel-path';
 import { copyKeys, deleteKeys, moveKeys, pasteKeys, setInterpolation, setKey } from '../../../src/shared/animation/edit';
 import type { Shot } from '../../../src/shared/animation/schema';
-import { ProjectDocument } from '../../../src/shared/project/schema';
+import { CURRENT_SCHEMA_VERSION, ProjectDocument } from '../../../src/shared/project/schema';
 import { createShot } from '../../../src/shared/shot/create-shot';
 
 /**
@@ -26,7 +26,7 @@ function baseDoc(): ProjectDocument {
     newKeyId: newId,
   });
   return ProjectDocument.parse({
-    schemaVersion: 4,
+    schemaVersion: CURRENT_SCHEMA_VERSION,
     id: '22222222-2222-4222-8222-222222222222',
     name: 'Undo study',
     createdAt: '2026-01-01T00:00:00.000Z',

@@ -5,6 +5,7 @@ import { TimelinePanel } from '../timeline/TimelinePanel';
 import { ImportDialog } from './ImportDialog';
 import { OpenFailureBanner } from './OpenFailureBanner';
 import { ProjectDialog } from './ProjectDialog';
+import { SamplesDialog } from './SamplesDialog';
 import { ScenePanel } from './ScenePanel';
 import { SettingsDialog } from './SettingsDialog';
 import { ShotBinPanel } from './ShotBinPanel';
@@ -37,6 +38,7 @@ export function App() {
       {dialog === 'new' || dialog === 'open' ? <ProjectDialog kind={dialog} /> : null}
       {dialog === 'settings' ? <SettingsDialog /> : null}
       {dialog === 'import' ? <ImportDialog /> : null}
+      {dialog === 'samples' ? <SamplesDialog /> : null}
       <Toasts />
       <HeadlessRender />
     </div>

@@ -35,10 +35,12 @@ export function ConditioningPanel() {
   const shownFrame = Math.round(frame);
   useEffect(() => {
     const t = (shownFrame + 0.5) / fps;
-    for (const v of [staticVideo.current, handsVideo.current]) if (v && Math.abs(v.currentTime - t) > 1e-3) v.currentTime = t;
+    const samples = [...document.querySelectorAll<HTMLVideoElement>('video[data-role=sample-video]')];
+    for (const v of [staticVideo.current, handsVideo.current, ...samples]) if (v && Math.abs(v.currentTime - t) > 1e-3) v.currentTime = t;
   }, [shownFrame, fps]);
 
   if (!shot) return null;
+  const fromFiles = shot.conditioning ?? null;
   const seekToPlayhead = (e: React.SyntheticEvent<HTMLVideoElement>) => {
     e.currentTarget.currentTime = (Math.round(useTimeline.getState().frame) + 0.5) / fps;
   };
@@ -66,30 +68,58 @@ export function ConditioningPanel() {
   return (
     <div className="conditioning" data-testid="conditioning">
       <div className="section-label">Conditioning · {shot.name}</div>
-      <div className="inspector-actions">
-        {progress ? (
-          <>
-            <progress max={progress.frames} value={progress.frame} aria-label="Render progress" />
-            <span className="small" data-testid="render-progress">
-              {progress.frame} / {progress.frames}
-            </span>
-            <button type="button" onClick={() => abort.current?.abort()}>
-              Cancel
+      {fromFiles ? (
+        <>
+          <span className="muted small">
+            From the reference sample {fromFiles.sampleId} (imported files; ground truth kept for comparison).
+          </span>
+          <div className="conditioning-videos three" data-testid="conditioning-videos" data-dir={fromFiles.staticVideo}>
+            {[
+              ['Static scene', fromFiles.staticVideo],
+              ['Hands', fromFiles.handsVideo],
+              ...(fromFiles.groundTruth ? [['Ground truth', fromFiles.groundTruth]] : []),
+            ].map(([label, file]) => (
+              <figure key={label}>
+                <video
+                  src={mediaUrl(file as string)}
+                  muted
+                  playsInline
+                  preload="auto"
+                  onLoadedData={seekToPlayhead}
+                  data-role="sample-video"
+                />
+                <figcaption>{label}</figcaption>
+              </figure>
+            ))}
+          </div>
+        </>
+      ) : null}
+      {fromFiles ? null : (
+        <div className="inspector-actions">
+          {progress ? (
+            <>
+              <progress max={progress.frames} value={progress.frame} aria-label="Render progress" />
+              <span className="small" data-testid="render-progress">
+                {progress.frame} / {progress.frames}
+              </span>
+              <button type="button" onClick={() => abort.current?.abort()}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              disabled={waiting}
+              onClick={() => void render()}
+              title={waiting ? 'Wait until the scene has loaded' : 'Render the static-scene and hand videos the model needs'}
+            >
+              Render conditioning
             </button>
-          </>
-        ) : (
-          <button
-            type="button"
-            className="primary"
-            disabled={waiting}
-            onClick={() => void render()}
-            title={waiting ? 'Wait until the scene has loaded' : 'Render the static-scene and hand videos the model needs'}
-          >
-            Render conditioning
-          </button>
-        )}
-      </div>
-      {latest ? (
+          )}
+        </div>
+      )}
+      {fromFiles ? null : latest ? (
         <div className="conditioning-videos" data-testid="conditioning-videos" data-dir={latest.dir}>
           <figure>
             <video ref={staticVideo} src={mediaUrl(latest.staticVideo)} muted playsInline preload="auto" onLoadedData={seekToPlayhead} />

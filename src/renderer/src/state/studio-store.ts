@@ -7,7 +7,7 @@ import { api, onConnectionChange } from '../api';
 import { pickMainSceneFile, SCENE_EXTENSIONS, uploadFiles } from '../api/upload';
 import { History } from './history';
 
-export type DialogKind = 'new' | 'open' | 'settings' | 'import';
+export type DialogKind = 'new' | 'open' | 'settings' | 'import' | 'samples';
 export interface Toast {
   id: number;
   kind: 'info' | 'error';
@@ -45,6 +45,8 @@ interface StudioState {
   closeProject(): Promise<void>;
   /** Import a scene by path (desktop, or a path on the web host's machine). */
   importScene(path: string): Promise<boolean>;
+  /** Import DWM reference samples (videos_static/, videos_hands/, prompts…) as shots. */
+  importSamples(dir: string): Promise<boolean>;
   /** Import dropped or chosen files through the web host's upload route. */
   importFiles(files: File[]): Promise<boolean>;
   /** Apply a document edit as one undoable step. */
@@ -231,6 +233,14 @@ export const useStudio = create<StudioState>((set, get) => {
 
     async importScene(path) {
       return importWith(() => api.invoke('scene.import', { path }));
+    },
+
+    async importSamples(dir) {
+      const before = get().project?.document.shots.length ?? 0;
+      const ok = await importWith(() => api.invoke('samples.import', { dir }));
+      const after = get().project?.document.shots.length ?? 0;
+      if (ok) get().toast('info', `Imported ${after - before} sample shot${after - before === 1 ? '' : 's'}`);
+      return ok;
     },
 
     async importFiles(files) {

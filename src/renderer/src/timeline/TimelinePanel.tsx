@@ -76,9 +76,14 @@ function NoShot() {
         <span>
           A shot keys the egocentric camera and both hands over {defaults?.frames ?? 49} frames. It starts where the viewport looks.
         </span>
-        <button type="button" className="primary" onClick={newShot}>
-          New shot
-        </button>
+        <div className="inspector-actions">
+          <button type="button" className="primary" onClick={newShot}>
+            New shot
+          </button>
+          <button type="button" onClick={() => useStudio.getState().setDialog('samples')}>
+            Import reference samples…
+          </button>
+        </div>
       </div>
     </>
   );
@@ -122,6 +127,9 @@ function ShotTimeline({ shot }: { shot: Shot }) {
           </select>
           <button type="button" onClick={newShot} title="New shot" aria-label="New shot">
             +
+          </button>
+          <button type="button" onClick={() => useStudio.getState().setDialog('samples')} title="Import DWM reference samples as shots">
+            Samples…
           </button>
           <span className="divider" />
           <button type="button" onClick={() => setFrame(0)} title="First frame (Home)" aria-label="First frame">
