@@ -1,6 +1,6 @@
 import { type ChannelPath, getChannel, withChannel } from '../animation/channel-path';
 import { setKey } from '../animation/edit';
-import type { Quat, Shot, Vec3 } from '../animation/schema';
+import type { ChannelValue, Quat, Shot, Vec3 } from '../animation/schema';
 import { presetPose } from '../hand/presets';
 import { quatFromAxisAngle, quatMul } from '../hand/quat';
 import { mat3ToQuat } from '../trajectory/math';
@@ -132,9 +132,9 @@ export function graspAndOpen(shot: Shot, opts: GraspAndOpenOptions): Shot {
 
   const path = (channel: string) => ({ track: side, channel }) as ChannelPath;
   let next = shot;
-  const put = (channel: string, frame: number, value: unknown, interpolation: 'bezier' | 'linear' | 'hold') => {
+  const put = (channel: string, frame: number, value: ChannelValue, interpolation: 'bezier' | 'linear' | 'hold') => {
     const p = path(channel);
-    next = withChannel(next, p, setKey(getChannel(next, p) as never, frame, value as never, { interpolation, newId: opts.newId }) as never);
+    next = withChannel(next, p, setKey(getChannel(next, p), frame, value, { interpolation, newId: opts.newId }));
   };
   for (const beat of beats) {
     put('wristPosition', beat.frame, beat.wrist.position, 'bezier');
@@ -166,13 +166,9 @@ export function approachCamera(
   const start: Vec3 = [opts.from[0], end[1] + 0.1, opts.from[2]];
   const fov = opts.fovY ?? 70;
   let next = shot;
-  const put = (channel: 'position' | 'rotation' | 'fovY', frame: number, value: unknown) => {
+  const put = (channel: 'position' | 'rotation' | 'fovY', frame: number, value: ChannelValue) => {
     const p = { track: 'camera', channel } as ChannelPath;
-    next = withChannel(
-      next,
-      p,
-      setKey(getChannel(next, p) as never, frame, value as never, { interpolation: 'bezier', newId: opts.newId }) as never,
-    );
+    next = withChannel(next, p, setKey(getChannel(next, p), frame, value, { interpolation: 'bezier', newId: opts.newId }));
   };
   put('position', 0, start);
   put('rotation', 0, lookAt(start, target.handle));

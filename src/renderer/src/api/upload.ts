@@ -4,8 +4,8 @@ import { HTTP_UPLOAD_PREFIX } from '../../../shared/api/wire';
 export const SCENE_EXTENSIONS = ['glb', 'gltf', 'obj', 'ply', 'splat', 'spz'];
 
 export function pickMainSceneFile(names: string[]): string | null {
-  const byPriority = [...SCENE_EXTENSIONS];
-  for (const ext of byPriority) {
+  // The first scene extension found wins, in this list's order (glb before its .bin, etc.).
+  for (const ext of SCENE_EXTENSIONS) {
     const hit = names.find((n) => n.toLowerCase().endsWith(`.${ext}`));
     if (hit) return hit;
   }

@@ -4,7 +4,7 @@ import type { Shot } from '../../../shared/animation/schema';
 import { useStudio } from '../state/studio-store';
 import { type KeyRef, sameKey, useTimeline } from '../state/timeline-store';
 import { type Row, rowKeys, visibleRows } from './rows';
-import { activeShot, moveSelection } from './timeline-actions';
+import { moveSelection } from './timeline-actions';
 
 const ROW_HEIGHT = 22;
 const RULER_HEIGHT = 22;
@@ -121,7 +121,7 @@ export function DopeSheet({ shot }: { shot: Shot }) {
         rows.forEach((row, i) => {
           const y = RULER_HEIGHT + i * ROW_HEIGHT + ROW_HEIGHT / 2;
           if (y < ya || y > yb || row.kind !== 'channel') return;
-          for (const k of rowKeys(shot, row, getChannel as never)) {
+          for (const k of rowKeys(shot, row, getChannel)) {
             const x = xOf(k.frame);
             if (x >= xa && x <= xb) hits.push({ track: k.path.track, channel: k.path.channel, id: k.id });
           }
@@ -194,7 +194,7 @@ export function DopeSheet({ shot }: { shot: Shot }) {
         ))}
         {rows.map((row, i) => {
           const y = RULER_HEIGHT + i * ROW_HEIGHT;
-          const keys = rowKeys(shot, row, getChannel as never);
+          const keys = rowKeys(shot, row, getChannel);
           // A track row shows one diamond per frame that has keys, standing for all of them.
           const groups = new Map<number, KeyRef[]>();
           for (const k of keys)
@@ -257,5 +257,3 @@ function RowLabel({ row, expanded, onToggle }: { row: Row; expanded: boolean; on
     </button>
   );
 }
-
-export { activeShot };

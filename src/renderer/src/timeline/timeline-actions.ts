@@ -1,7 +1,7 @@
 import { type ChannelPath, getChannel, withChannel } from '../../../shared/animation/channel-path';
 import { copyKeys, deleteKeys, type KeyClipboard, moveKeys, pasteKeys, setInterpolation, setKey } from '../../../shared/animation/edit';
 import { sampleShot } from '../../../shared/animation/sample';
-import type { Interpolation, Quat, Shot, Vec3 } from '../../../shared/animation/schema';
+import type { ChannelValue, Interpolation, Quat, Shot, Vec3 } from '../../../shared/animation/schema';
 import type { ProjectDocument } from '../../../shared/project/schema';
 import { randomKeyId } from '../../../shared/shot/create-shot';
 import { useStudio } from '../state/studio-store';
@@ -44,10 +44,10 @@ function byChannel(selection: KeyRef[]): { path: ChannelPath; ids: string[] }[] 
   return [...groups.values()];
 }
 
-function setKeyAt(shot: Shot, path: ChannelPath, frame: number, value: unknown): Shot {
+function setKeyAt(shot: Shot, path: ChannelPath, frame: number, value: ChannelValue): Shot {
   const interpolation: Interpolation = path.channel === 'visible' ? 'hold' : 'bezier';
-  const channel = setKey(getChannel(shot, path) as never, frame, value as never, { interpolation, newId: randomKeyId });
-  return withChannel(shot, path, channel as never);
+  const channel = setKey(getChannel(shot, path), frame, value, { interpolation, newId: randomKeyId });
+  return withChannel(shot, path, channel);
 }
 
 /** Key the camera at the playhead where the viewport camera is now (or at the pose a gizmo gives). */
@@ -102,27 +102,21 @@ export function keyHandAtPlayhead(
 export function deleteSelectedKeys(): void {
   const { selection, clearSelection } = useTimeline.getState();
   if (selection.length === 0) return;
-  editActiveShot((shot) =>
-    byChannel(selection).reduce((s, g) => withChannel(s, g.path, deleteKeys(getChannel(s, g.path) as never, g.ids) as never), shot),
-  );
+  editActiveShot((shot) => byChannel(selection).reduce((s, g) => withChannel(s, g.path, deleteKeys(getChannel(s, g.path), g.ids)), shot));
   clearSelection();
 }
 
 export function setSelectedInterpolation(interpolation: Interpolation): void {
   const { selection } = useTimeline.getState();
   editActiveShot((shot) =>
-    byChannel(selection).reduce(
-      (s, g) => withChannel(s, g.path, setInterpolation(getChannel(s, g.path) as never, g.ids, interpolation) as never),
-      shot,
-    ),
+    byChannel(selection).reduce((s, g) => withChannel(s, g.path, setInterpolation(getChannel(s, g.path), g.ids, interpolation)), shot),
   );
 }
 
 /** Move the selected keys by whole frames (used live during a drag, from the shot as it was when the drag began). */
 export function moveSelection(shot: Shot, selection: KeyRef[], deltaFrames: number): Shot {
   return byChannel(selection).reduce(
-    (s, g) =>
-      withChannel(s, g.path, moveKeys(getChannel(s, g.path) as never, g.ids, deltaFrames, { clampTo: [0, shot.frames - 1] }) as never),
+    (s, g) => withChannel(s, g.path, moveKeys(getChannel(s, g.path), g.ids, deltaFrames, { clampTo: [0, shot.frames - 1] })),
     shot,
   );
 }

@@ -43,65 +43,50 @@ export function exportHands(shot: Shot): void {
   download(`${slug(shot.name)}.hands.json`, exportHandsJson(hands, { fps: shot.fps }), 'application/json');
 }
 
-function perFrameKeys<V>(values: V[], interpolation: 'linear' | 'hold') {
-  return { keys: values.map((value, frame) => ({ id: randomKeyId(), frame, value, interpolation })) };
+/** One key per frame: the file is the truth at every frame. */
+function perFrameKeys<F, V>(frames: F[], pick: (f: F) => V, interpolation: 'linear' | 'hold') {
+  return { keys: frames.map((f, frame) => ({ id: randomKeyId(), frame, value: pick(f), interpolation })) };
 }
 
-/** Read a camera trajectory (the studio's JSON or RealEstate10K text); errors name the file. */
-export async function importCamera(shot: Shot, file: File): Promise<void> {
-  const text = await file.text();
-  const { width, height } = size();
+/** Read a trajectory file and apply it; any refusal names the file and nothing changes. */
+async function importFile(file: File, apply: (text: string) => string): Promise<void> {
   try {
+    useStudio.getState().toast('info', apply(await file.text()));
+  } catch (err) {
+    useStudio.getState().toast('error', `${file.name}: ${(err as Error).message}. Nothing was changed.`);
+  }
+}
+
+/** Read a camera trajectory (the studio's JSON or RealEstate10K text) into the active shot. */
+export function importCamera(shot: Shot, file: File): Promise<void> {
+  const { width, height } = size();
+  return importFile(file, (text) => {
     const frames = text.trimStart().startsWith('{')
       ? importCameraJson(text, { frames: shot.frames, width, height }).frames
       : importRealEstate10K(text, { width, height, frames: shot.frames }).frames;
     editActiveShot((s) => ({
       ...s,
       camera: {
-        position: perFrameKeys(
-          frames.map((f) => f.position),
-          'linear',
-        ),
-        rotation: perFrameKeys(
-          frames.map((f) => f.rotation),
-          'linear',
-        ),
-        fovY: perFrameKeys(
-          frames.map((f) => f.fovY),
-          'linear',
-        ),
+        position: perFrameKeys(frames, (f) => f.position, 'linear'),
+        rotation: perFrameKeys(frames, (f) => f.rotation, 'linear'),
+        fovY: perFrameKeys(frames, (f) => f.fovY, 'linear'),
       },
     }));
-    useStudio.getState().toast('info', `Imported the camera of ${frames.length} frames from ${file.name}`);
-  } catch (err) {
-    useStudio.getState().toast('error', `${file.name}: ${(err as Error).message}. Nothing was changed.`);
-  }
+    return `Imported the camera of ${frames.length} frames from ${file.name}`;
+  });
 }
 
-export async function importHands(shot: Shot, file: File): Promise<void> {
-  try {
-    const { left, right } = importHandsJson(await file.text(), { frames: shot.frames });
+/** Read both hands (MANO JSON) into the active shot. */
+export function importHands(shot: Shot, file: File): Promise<void> {
+  return importFile(file, (text) => {
+    const { left, right } = importHandsJson(text, { frames: shot.frames });
     const track = (frames: HandFrame[]) => ({
-      wristPosition: perFrameKeys(
-        frames.map((f) => f.wristPosition),
-        'linear',
-      ),
-      wristRotation: perFrameKeys(
-        frames.map((f) => f.wristRotation),
-        'linear',
-      ),
-      fingers: perFrameKeys(
-        frames.map((f) => f.fingers),
-        'linear',
-      ),
-      visible: perFrameKeys(
-        frames.map((f) => f.visible),
-        'hold',
-      ),
+      wristPosition: perFrameKeys(frames, (f) => f.wristPosition, 'linear'),
+      wristRotation: perFrameKeys(frames, (f) => f.wristRotation, 'linear'),
+      fingers: perFrameKeys(frames, (f) => f.fingers, 'linear'),
+      visible: perFrameKeys(frames, (f) => f.visible, 'hold'),
     });
     editActiveShot((s) => ({ ...s, hands: { left: track(left), right: track(right) } }));
-    useStudio.getState().toast('info', `Imported both hands (${left.length} frames) from ${file.name}`);
-  } catch (err) {
-    useStudio.getState().toast('error', `${file.name}: ${(err as Error).message}. Nothing was changed.`);
-  }
+    return `Imported both hands (${left.length} frames) from ${file.name}`;
+  });
 }
