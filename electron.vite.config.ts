@@ -16,7 +16,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      // The pipeline runs in its own process (utilityProcess), so its entry is built beside index.js.
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'pipeline-worker': resolve(__dirname, 'src/main/generation/pipeline-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -17,3 +17,13 @@ export function findAppRoot(from: string = path.dirname(fileURLToPath(import.met
 export function rendererBuildDir(root = findAppRoot()): string {
   return path.join(root, 'out', 'renderer');
 }
+
+/** Model bundles that ship with the app: resources/models (inside the package's resources when packaged). */
+export function bundledModelsDir(root = findAppRoot()): string {
+  const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
+  if (resourcesPath) {
+    const packaged = path.join(resourcesPath, 'resources', 'models');
+    if (existsSync(packaged)) return packaged;
+  }
+  return path.join(root, 'resources', 'models');
+}

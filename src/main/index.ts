@@ -7,6 +7,7 @@ import { APP_NAME } from './app-meta';
 import { wireIpc } from './electron/ipc';
 import { installMenu } from './electron/menu';
 import { registerPrivilegedSchemes, registerProtocols } from './electron/protocols';
+import { utilityWorker } from './electron/utility-worker';
 import { applySessionSecurity, createMainWindow } from './electron/window';
 import { createStudio } from './studio';
 
@@ -19,6 +20,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     const studio = await createStudio({
       userDataDir: app.getPath('userData'),
+      workerFactory: utilityWorker,
       host: {
         transport: 'electron',
         pickFolder: async (title, purpose) => {

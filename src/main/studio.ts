@@ -3,6 +3,10 @@ import { ApiError, type Envelope } from '../shared/api/errors';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createHandlers, type HostAdapter, type Services } from './api/handlers';
 import { APP_NAME, APP_VERSION } from './app-meta';
+import { bundledModelsDir } from './app-root';
+import { GenerationService } from './generation/generation-service';
+import { toTakeView } from './generation/views';
+import type { WorkerFactory } from './generation/worker-process';
 import { RenderService } from './services/conditioning/render-service';
 import { ProjectService } from './services/project-service';
 import { SettingsStore } from './services/settings-store';
@@ -25,7 +29,17 @@ export interface Studio {
  * The studio's services and API, independent of Electron: the desktop shell and the web
  * host each create one and attach their transport to it.
  */
-export async function createStudio(opts: { userDataDir: string; host: HostAdapter; log?: (msg: string) => void }): Promise<Studio> {
+export interface StudioOptions {
+  userDataDir: string;
+  host: HostAdapter;
+  log?: (msg: string) => void;
+  /** How the pipeline process is started (Electron: utilityProcess; default: Node's fork). */
+  workerFactory?: WorkerFactory;
+  /** Model bundle folders searched before the user's (default: the app's resources/models). */
+  builtinModelRoots?: string[];
+}
+
+export async function createStudio(opts: StudioOptions): Promise<Studio> {
   const log = opts.log ?? ((msg: string) => console.error(`[dwm-studio] ${msg}`));
   const sinks = new Set<EventSink>();
   const emit: EventSink = (event, payload) => {
@@ -40,17 +54,35 @@ export async function createStudio(opts: { userDataDir: string; host: HostAdapte
   const settings = new SettingsStore(opts.userDataDir);
   await settings.load();
   if (settings.loadWarning) log(settings.loadWarning);
+  let generation: GenerationService | null = null;
   const projects = new ProjectService({
     settings,
     appVersion: APP_VERSION,
-    onStatus: (status) => emit('project.status', status),
+    onStatus: (status) => {
+      emit('project.status', status);
+      // The queue follows the open project: its takes load (and interrupted ones requeue) on open.
+      void generation?.sync();
+    },
+  });
+  const renders = new RenderService(projects);
+  generation = new GenerationService({
+    projects,
+    renders,
+    settings,
+    builtinModelRoots: opts.builtinModelRoots ?? [bundledModelsDir()],
+    appVersion: APP_VERSION,
+    onTake: (take) => emit('take.updated', toTakeView(take)),
+    onProgress: (progress) => emit('take.progress', progress),
+    ...(opts.workerFactory ? { factory: opts.workerFactory } : {}),
+    log,
   });
   const services: Services = {
     appName: APP_NAME,
     appVersion: APP_VERSION,
     settings,
     projects,
-    renders: new RenderService(projects),
+    renders,
+    generation,
     reportTask: (task) => emit('task.progress', task),
   };
   const dispatch = createDispatcher(createHandlers(services, opts.host), log);
@@ -73,6 +105,7 @@ export async function createStudio(opts: { userDataDir: string; host: HostAdapte
     },
     async shutdown() {
       await services.renders.abortAll();
+      await services.generation.shutdown();
       await projects.close().catch((err: Error) => log(`could not save on exit: ${err.message}`));
     },
   };

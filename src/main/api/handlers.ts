@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, CallInput, CallName, CallOutput } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
+import type { GenerationService } from '../generation/generation-service';
+import { toModelList, toTakeView } from '../generation/views';
 import type { RenderService } from '../services/conditioning/render-service';
 import { listInferenceBackends } from '../services/inference-backends';
 import type { ProjectService } from '../services/project-service';
@@ -34,6 +36,7 @@ export interface Services {
   settings: SettingsStore;
   projects: ProjectService;
   renders: RenderService;
+  generation: GenerationService;
   reportTask: TaskReporter;
 }
 
@@ -53,7 +56,7 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
       userDataDir: settings.userDataDir,
       projectsDir: path.join(os.homedir(), 'DWM Studio Projects'),
       inferenceBackends: listInferenceBackends(),
-      models: [],
+      models: (await services.generation.models()).models.map((m) => ({ id: m.manifest.id, name: m.manifest.name })),
     }),
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),
@@ -85,6 +88,18 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
     'render.finish': async ({ renderId }) => services.renders.finish(renderId),
     'render.abort': async ({ renderId }) => ({ aborted: await services.renders.abort(renderId) }),
     'render.latest': async ({ shotId }) => services.renders.latest(shotId),
+    'models.list': async () => {
+      const listing = await services.generation.models();
+      const fallback = await services.generation.defaultModel(listing).catch(() => null);
+      return toModelList(listing, fallback?.manifest.id ?? null);
+    },
+    'takes.list': async ({ shotId }) => {
+      const { takes, unreadable } = await services.generation.list(shotId);
+      return { takes: takes.map(toTakeView), unreadable };
+    },
+    'takes.generate': async (req) => (await services.generation.enqueue(req)).map(toTakeView),
+    'takes.cancel': async ({ takeId }) => toTakeView(await services.generation.cancel(takeId)),
+    'takes.retry': async ({ takeId }) => toTakeView(await services.generation.retry(takeId)),
     'dialog.pickFile': async ({ title, filter }) => {
       if (!host.pickFile) throw new ApiError('UNSUPPORTED', 'File dialogs exist only in the desktop app; type the file path instead');
       return { path: await host.pickFile(title, filter) };

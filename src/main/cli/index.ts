@@ -10,7 +10,9 @@ import { ProjectService } from '../services/project-service';
 import { SettingsStore } from '../services/settings-store';
 import { createStudio, type Studio } from '../studio';
 import { ensureRendererBuilt } from './ensure-build';
+import { registerGenerate } from './generate-command';
 import { registerImportSamples } from './import-samples-command';
+import { registerModels } from './models-command';
 import { registerRender } from './render-command';
 
 /**
@@ -47,6 +49,8 @@ export function buildCli(): Command {
 
   registerRender(program);
   registerImportSamples(program);
+  registerModels(program);
+  registerGenerate(program);
 
   program
     .command('serve')

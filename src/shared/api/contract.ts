@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConditioningSpec } from '../conditioning/spec';
+import { ModelManifest } from '../model/manifest';
+import { ProviderChoice, Seed, TakeProgress, TakeRecord } from '../model/take';
 import { ProjectDocument } from '../project/schema';
 import { RecentProject, Settings, SettingsPatch } from '../settings/schema';
 import type { Envelope } from './errors';
@@ -61,10 +63,44 @@ export const AppInfo = z.object({
   projectsDir: z.string(),
   /** Execution providers the bundled onnxruntime-node offers on this machine. */
   inferenceBackends: z.array(BackendInfo),
-  /** Installed model bundles (none until the pipeline lands). */
+  /** Installed model bundles. */
   models: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+/** An installed model as the UI shows it. */
+export const ModelSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  description: z.string(),
+  baseline: z.boolean(),
+  dir: z.string(),
+  /** Bytes of the graphs and tokenizer files. */
+  bytes: z.number().min(0),
+  conditioning: ConditioningSpec,
+  uses: ModelManifest.shape.uses,
+  defaults: ModelManifest.shape.defaults,
+  scheduler: z.string(),
+});
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+export const ModelList = z.object({
+  models: z.array(ModelSummary),
+  /** Bundle folders that were found but cannot be used, with the reason. */
+  invalid: z.array(z.object({ dir: z.string(), id: z.string().nullable(), problem: z.string() })),
+  /** What a new take uses when no model is named. */
+  defaultModelId: z.string().nullable(),
+});
+export type ModelList = z.infer<typeof ModelList>;
+
+/** A take with the project-relative paths of its files (for the media route). */
+export const TakeView = TakeRecord.extend({
+  paths: z.object({ dir: z.string(), video: z.string(), staticVideo: z.string(), handsVideo: z.string() }),
+});
+export type TakeView = z.infer<typeof TakeView>;
+
+const TakeId = z.object({ takeId: z.uuid() }).strict();
 
 export const MenuCommand = z.enum([
   'project.new',
@@ -153,6 +189,36 @@ export const calls = {
     RenderResult.nullable(),
     'The newest complete conditioning render of a shot.',
   ),
+  'models.list': call(
+    Empty,
+    ModelList,
+    'Installed model bundles (bundled and in the folders named in settings), and the invalid ones with why.',
+  ),
+  'takes.list': call(
+    z.object({ shotId: z.uuid().optional() }).strict(),
+    z.object({ takes: z.array(TakeView), unreadable: z.array(z.object({ dir: z.string(), problem: z.string() })) }),
+    "The open project's takes (of one shot when given), oldest first.",
+  ),
+  'takes.generate': call(
+    z
+      .object({
+        shotId: z.uuid(),
+        modelId: z.string().max(100).optional(),
+        prompt: z.string().max(4000).optional(),
+        negativePrompt: z.string().max(4000).optional(),
+        seed: Seed.optional(),
+        steps: z.int().min(1).max(1000).optional(),
+        guidance: z.number().min(0).max(50).optional(),
+        provider: ProviderChoice.optional(),
+        /** Variations: this many takes with consecutive seeds. */
+        count: z.int().min(1).max(64).default(1),
+      })
+      .strict(),
+    z.array(TakeView),
+    "Queue takes of a shot from its current conditioning videos; omitted settings come from the model's defaults.",
+  ),
+  'takes.cancel': call(TakeId, TakeView, 'Cancel a queued or running take (a running one stops within one denoising step).'),
+  'takes.retry': call(TakeId, TakeView, 'Queue a failed or cancelled take again with the same settings.'),
   'dialog.pickFile': call(
     z.object({ title: z.string().max(200), filter: z.enum(['scene']) }).strict(),
     z.object({ path: z.string().nullable() }),
@@ -175,6 +241,10 @@ export const events = {
     fraction: z.number().min(0).max(1).nullable(),
     done: z.boolean(),
   }),
+  /** A take was queued, started, finished, failed or changed. */
+  'take.updated': TakeView,
+  /** A running take's progress (step i of N, elapsed, ETA); not stored. */
+  'take.progress': TakeProgress,
   /** A native menu item was chosen; the renderer runs the command. */
   'menu.command': z.object({ command: MenuCommand }),
 } as const;

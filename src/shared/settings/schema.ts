@@ -17,6 +17,12 @@ export const Settings = z.object({
   recentProjects: z.array(RecentProject).max(20).default([]),
   /** Which inference device the user wants; 'auto' tries GPUs first and falls back to the CPU. */
   executionProvider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto'),
+  /** Extra folders searched for model bundles, besides the ones that ship with the app. */
+  modelFolders: z.array(z.string().min(1).max(4096)).max(20).default([]),
+  /** The model new takes use; null: the first learned model installed, else the baseline. */
+  defaultModelId: z.string().max(100).nullable().default(null),
+  /** Seconds without a generation before the pipeline process stops and frees the model's memory. */
+  pipelineIdleSeconds: z.int().min(5).max(86_400).default(300),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -25,6 +31,9 @@ export const SettingsPatch = Settings.pick({
   autosaveSeconds: true,
   reopenLastProject: true,
   executionProvider: true,
+  modelFolders: true,
+  defaultModelId: true,
+  pipelineIdleSeconds: true,
 }).partial();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 

@@ -1,0 +1,37 @@
+import type { ModelList, TakeView } from '../../shared/api/contract';
+import { TAKES_DIR, type TakeRecord } from '../../shared/model/take';
+import type { ModelListing } from '../models/model-registry';
+
+/** A take as the API returns it: the record plus project-relative paths for the media route. */
+export function toTakeView(take: TakeRecord): TakeView {
+  const dir = `${TAKES_DIR}/${take.id}`;
+  return {
+    ...take,
+    paths: {
+      dir,
+      video: `${dir}/${take.files.video}`,
+      staticVideo: `${dir}/${take.files.staticVideo}`,
+      handsVideo: `${dir}/${take.files.handsVideo}`,
+    },
+  };
+}
+
+export function toModelList(listing: ModelListing, defaultModelId: string | null): ModelList {
+  return {
+    models: listing.models.map(({ manifest: m, dir, bytes }) => ({
+      id: m.id,
+      name: m.name,
+      version: m.version,
+      description: m.description,
+      baseline: m.baseline,
+      dir,
+      bytes,
+      conditioning: m.conditioning,
+      uses: m.uses,
+      defaults: m.defaults,
+      scheduler: m.scheduler.type,
+    })),
+    invalid: listing.invalid,
+    defaultModelId,
+  };
+}
