@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchConditioning } from './conditioning.bench';
+import { benchGeneration } from './generation.bench';
 import { benchTimeline } from './timeline.bench';
 import { benchViewport } from './viewport.bench';
 
@@ -15,6 +16,7 @@ async function main() {
     ['Timeline', benchTimeline],
     ['Conditioning render', benchConditioning],
     ['Scene import and viewport', benchViewport],
+    ['Generation pipeline', benchGeneration],
   ];
   const only = process.argv[2];
   for (const [title, run] of sections) {

@@ -64,7 +64,10 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
       void generation?.sync();
     },
   });
-  const renders = new RenderService(projects);
+  const renders = new RenderService(
+    projects,
+    async () => (await generation?.defaultModel().catch(() => null))?.manifest.conditioning ?? null,
+  );
   generation = new GenerationService({
     projects,
     renders,

@@ -82,8 +82,12 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
         await host.uploads.discard(uploadId);
       }
     },
-    'samples.import': async ({ dir }) =>
-      withTask(services.reportTask, `Importing samples from ${path.basename(dir)}`, () => projects.importSamples(dir)),
+    'samples.import': async ({ dir }) => {
+      // Samples are checked against what the default model needs (the documented default when no model is installed).
+      const model = await services.generation.defaultModel().catch(() => null);
+      const opts = model ? { spec: model.manifest.conditioning } : {};
+      return withTask(services.reportTask, `Importing samples from ${path.basename(dir)}`, () => projects.importSamples(dir, opts));
+    },
     'render.begin': async ({ shotId, pngs }) => services.renders.begin(shotId, { pngs }),
     'render.finish': async ({ renderId }) => services.renders.finish(renderId),
     'render.abort': async ({ renderId }) => ({ aborted: await services.renders.abort(renderId) }),

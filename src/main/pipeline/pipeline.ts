@@ -252,7 +252,7 @@ async function encodeVideo(file: string, m: ModelManifest, vae: ort.InferenceSes
       `${file}: ${probe.width}x${probe.height}, ${probe.frames} frames at ${round(probe.fps)} fps; the model "${m.id}" needs ${width}x${height}, ${frames} frames at ${fps} fps`,
     );
   }
-  const decoded = await readVideoFramesRgba(file);
+  const decoded = await readVideoFramesRgba(file, undefined, probe);
   if (decoded.frames.length !== frames) throw new InputError(`${file}: decoded ${decoded.frames.length} frames, expected ${frames}`);
   const pixels = framesToTensor(decoded.frames, width, height);
   decoded.frames.length = 0;

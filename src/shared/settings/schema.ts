@@ -18,7 +18,16 @@ export const Settings = z.object({
   /** Which inference device the user wants; 'auto' tries GPUs first and falls back to the CPU. */
   executionProvider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto'),
   /** Extra folders searched for model bundles, besides the ones that ship with the app. */
-  modelFolders: z.array(z.string().min(1).max(4096)).max(20).default([]),
+  modelFolders: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(4096)
+        .refine((p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'a model folder must be an absolute path'),
+    )
+    .max(20)
+    .default([]),
   /** The model new takes use; null: the first learned model installed, else the baseline. */
   defaultModelId: z.string().max(100).nullable().default(null),
   /** Seconds without a generation before the pipeline process stops and frees the model's memory. */

@@ -29,7 +29,7 @@ afterAll(async () => {
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'dwm-studio.mjs'), ...args], {
-      env: { ...process.env, DWM_USER_DATA_DIR: path.join(dir, 'user'), ...env },
+      env: { ...process.env, DWM_STUDIO_HOME: path.join(dir, 'user'), ...env },
     });
     let stdout = '';
     let stderr = '';

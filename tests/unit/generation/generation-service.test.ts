@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GenerationService } from '../../../src/main/generation/generation-service';
+import { forkWorker, type WorkerChannel, type WorkerFactory } from '../../../src/main/generation/worker-process';
 import { RenderService } from '../../../src/main/services/conditioning/render-service';
 import { ProjectService } from '../../../src/main/services/project-service';
 import { SettingsStore } from '../../../src/main/services/settings-store';
@@ -57,7 +58,7 @@ async function makeProject(spec = TINY_SPEC): Promise<{ root: string; projectDir
   return { root, projectDir: path.join(root, 'project') };
 }
 
-async function startStudio(root: string, projectDir: string, opts: { idleMs?: number } = {}): Promise<Harness> {
+async function startStudio(root: string, projectDir: string, opts: { idleMs?: number; factory?: WorkerFactory } = {}): Promise<Harness> {
   const settings = new SettingsStore(path.join(root, 'user'));
   await settings.load();
   const updates: TakeRecord[] = [];
@@ -73,6 +74,7 @@ async function startStudio(root: string, projectDir: string, opts: { idleMs?: nu
     onTake: (t) => updates.push(t),
     onProgress: (p) => progress.push(p),
     idleMs: opts.idleMs ?? 60_000,
+    ...(opts.factory ? { factory: opts.factory } : {}),
     cancelGraceMs: 10_000,
   });
   const state = await projects.open(projectDir);
@@ -210,5 +212,39 @@ describe('generation queue', () => {
       /s1\/hands\.mp4: 64x48, 7 frames at 8 fps; the model "Tiny random \(test fixture\)" needs 64x48, 9 frames/,
     );
     expect((await h.generation.list()).takes).toHaveLength(0);
+  });
+
+  it('fails the take with the reason when the pipeline process is killed mid-run (as by the OOM killer), then recovers', async () => {
+    const { root, projectDir } = await makeProject(DEFAULT_CONDITIONING_SPEC);
+    const channels: WorkerChannel[] = [];
+    const h = await startStudio(root, projectDir, { factory: () => channels[channels.push(forkWorker()) - 1] as WorkerChannel });
+    const [victim] = await h.generation.enqueue({ shotId: h.shotId, modelId: 'dwm-baseline-overlay', count: 1, steps: 30 });
+    const id = victim?.id ?? '';
+    await waitFor('running', () => h.progress.some((p) => p.takeId === id && p.phase === 'denoise' && p.step >= 1));
+    channels[0]?.kill();
+    const failed = await waitFor('failed', async () => {
+      const t = await h.generation.get(id);
+      return t.status === 'failed' ? t : undefined;
+    });
+    expect(failed.message).toBe('the pipeline process ended unexpectedly: it was killed (most likely out of memory)');
+    await expect(fs.stat(path.join(projectDir, 'takes', id, 'generated.mp4'))).rejects.toThrow();
+    // The next take gets a fresh process.
+    const [next] = await h.generation.enqueue({ shotId: h.shotId, modelId: 'dwm-baseline-overlay', count: 1, steps: 1 });
+    await waitFor('next done', async () => (await h.generation.get(next?.id ?? '')).status === 'done', 60_000);
+    expect(channels).toHaveLength(2);
+  }, 120_000);
+
+  it('stops the pipeline process after the idle time, freeing the model', async () => {
+    const { root, projectDir } = await makeProject();
+    let exits = 0;
+    const factory: WorkerFactory = () => {
+      const ch = forkWorker();
+      ch.onExit(() => exits++);
+      return ch;
+    };
+    const h = await startStudio(root, projectDir, { idleMs: 300, factory });
+    const [take] = await h.generation.enqueue({ shotId: h.shotId, count: 1, steps: 2 });
+    await waitFor('done', async () => (await h.generation.get(take?.id ?? '')).status === 'done');
+    await waitFor('process stopped when idle', () => exits === 1, 10_000);
   });
 });

@@ -214,9 +214,10 @@ export interface DecodedVideo {
  * Decode a whole video to RGBA frames in memory (a 720x480x49 clip is 68 MB). For metrics and
  * checks on short conditioning clips, not for long footage.
  */
-export async function readVideoFramesRgba(file: string, tools?: FfmpegTools): Promise<DecodedVideo> {
+export async function readVideoFramesRgba(file: string, tools?: FfmpegTools, probed?: VideoProbe): Promise<DecodedVideo> {
   const found = tools ?? (await findFfmpeg());
-  const probe = await probeVideo(file, found);
+  // Callers that checked the video already pass their probe: ffprobe -count_frames decodes the whole file.
+  const probe = probed ?? (await probeVideo(file, found));
   const args = ['-v', 'error', '-nostdin', '-i', path.resolve(file), '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'];
   const result = await runProcess(found.ffmpeg, args).catch((err: Error) => {
     throw new ApiError('IO', `${file}: ffmpeg could not be started (${err.message})`, { file });

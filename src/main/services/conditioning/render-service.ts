@@ -31,7 +31,14 @@ export interface RenderResult {
 export class RenderService {
   private sessions = new Map<string, Session>();
 
-  constructor(private readonly projects: ProjectService) {}
+  /**
+   * modelSpec: the conditioning the default model's manifest asks for (size, colours,
+   * background, shading); the project's shot defaults and the documented default otherwise.
+   */
+  constructor(
+    private readonly projects: ProjectService,
+    private readonly modelSpec: () => Promise<ConditioningSpec | null> = async () => null,
+  ) {}
 
   async begin(shotId: string, opts: { pngs: boolean }): Promise<{ renderId: string; spec: ConditioningSpec }> {
     const state = this.projects.current();
@@ -42,7 +49,13 @@ export class RenderService {
       throw new ApiError('BAD_INPUT', `Shot "${shot.name}" has no camera keys; key the camera before rendering its conditioning videos`);
     }
     const { width, height } = state.document.shotDefaults;
-    const spec: ConditioningSpec = { ...DEFAULT_CONDITIONING_SPEC, width, height, frames: shot.frames, fps: shot.fps };
+    const fromModel = await this.modelSpec().catch(() => null);
+    // The shot's own length and rate: a mismatch with the model is refused, with both named, when a take is queued.
+    const spec: ConditioningSpec = {
+      ...(fromModel ?? { ...DEFAULT_CONDITIONING_SPEC, width, height }),
+      frames: shot.frames,
+      fps: shot.fps,
+    };
     const poses = sampleShotFrames(shot);
     const writer = await ConditioningSetWriter.open(state.dir, shot.id, {
       spec,

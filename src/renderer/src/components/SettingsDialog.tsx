@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { Settings } from '../../../shared/settings/schema';
 import { useStudio } from '../state/studio-store';
 import { Dialog } from './Dialog';
+import { ModelSettings } from './ModelSettings';
 
 const providers: { value: Settings['executionProvider']; label: string }[] = [
   { value: 'auto', label: 'Automatic (GPU if available, else CPU)' },
@@ -19,6 +20,7 @@ export function SettingsDialog() {
   const autosaveId = useId();
   const providerId = useId();
   const reopenId = useId();
+  const idleId = useId();
   if (!settings) return null;
   return (
     <Dialog title="Settings" onClose={() => setDialog(null)}>
@@ -61,13 +63,29 @@ export function SettingsDialog() {
           </select>
         </label>
         <p className="hint">
-          The inference device applies once model generation is available. Runtimes present in this install:{' '}
+          Automatic falls back to the CPU when no GPU runtime starts; each take records the device that ran it. Runtimes present in this
+          install:{' '}
           {info?.inferenceBackends
             .filter((b) => b.available)
             .map((b) => b.name)
             .join(', ') || 'none'}
           .
         </p>
+        <label htmlFor={idleId}>
+          Free the model's memory after this long without a generation (seconds)
+          <input
+            id={idleId}
+            type="number"
+            min={5}
+            max={86400}
+            value={settings.pipelineIdleSeconds}
+            onChange={(e) => {
+              const n = Math.round(Number(e.target.value));
+              if (Number.isFinite(n) && n >= 5 && n <= 86400) void update({ pipelineIdleSeconds: n });
+            }}
+          />
+        </label>
+        <ModelSettings />
         <p className="hint">Settings are stored in {info?.userDataDir}.</p>
         <div className="actions">
           <button type="button" className="primary" onClick={() => setDialog(null)}>

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningHost, startHost, tempDir } from './harness';
+
+/** The generation calls over the web host's HTTP API, as a script or another client would use them. */
+describe('generation API over HTTP', () => {
+  let host: RunningHost;
+  let token: string;
+  let shotId: string;
+
+  type Reply = { ok: boolean; value?: unknown; error?: { code: string; message: string; field?: string } };
+  async function invoke(name: string, input: unknown): Promise<{ status: number; body: Reply }> {
+    const r = await fetch(`${host.url}/api/invoke/${name}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(input),
+    });
+    return { status: r.status, body: (await r.json()) as Reply };
+  }
+
+  beforeAll(async () => {
+    const project = path.join(await tempDir('gen-api'), 'p');
+    const home = await tempDir('gen-api-home');
+    execFileSync(process.execPath, ['bin/dwm-studio.mjs', 'new', project], { env: { ...process.env, DWM_STUDIO_HOME: home } });
+    host = await startHost({ home, project });
+    token = new URL(host.openUrl).searchParams.get('token') as string;
+    const current = await invoke('project.current', {});
+    shotId = (current.body.value as { document: { shots: { id: string }[] } }).document.shots[0]?.id ?? '';
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it('lists the bundled baseline model, labelled as a baseline', async () => {
+    const r = await invoke('models.list', {});
+    expect(r.status).toBe(200);
+    const value = r.body.value as { models: { id: string; baseline: boolean; conditioning: { width: number } }[]; defaultModelId: string };
+    expect(value.models.map((m) => [m.id, m.baseline])).toEqual([['dwm-baseline-overlay', true]]);
+    expect(value.defaultModelId).toBe('dwm-baseline-overlay');
+    const info = await invoke('app.info', {});
+    expect((info.body.value as { models: { id: string }[] }).models.map((m) => m.id)).toEqual(['dwm-baseline-overlay']);
+  });
+
+  it('refuses bad generate input with 400 naming the field', async () => {
+    const badSteps = await invoke('takes.generate', { shotId, steps: 0 });
+    expect(badSteps.status).toBe(400);
+    expect(badSteps.body.error?.field).toBe('steps');
+    const badProvider = await invoke('takes.generate', { shotId, provider: 'tpu' });
+    expect(badProvider.body.error?.field).toBe('provider');
+    const extra = await invoke('takes.generate', { shotId, bogus: 1 });
+    expect(extra.status).toBe(400);
+  });
+
+  it('explains that a rendered shot needs its conditioning videos first', async () => {
+    const r = await invoke('takes.generate', { shotId });
+    expect(r.body.error?.code).toBe('NOT_FOUND');
+    expect(r.body.error?.message).toMatch(/no conditioning videos yet: render them first/);
+    const list = await invoke('takes.list', { shotId });
+    expect((list.body.value as { takes: unknown[] }).takes).toEqual([]);
+  });
+
+  it('refuses a model folder setting that is not an absolute path', async () => {
+    const r = await invoke('settings.update', { modelFolders: ['relative/models'] });
+    expect(r.status).toBe(400);
+    expect(r.body.error?.message).toMatch(/absolute path/);
+  });
+});
