@@ -76,6 +76,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
     appVersion: APP_VERSION,
     onTake: (take) => emit('take.updated', toTakeView(take)),
     onProgress: (progress) => emit('take.progress', progress),
+    onRemoved: (take) => emit('take.removed', { takeId: take.id, shotId: take.shotId }),
     ...(opts.workerFactory ? { factory: opts.workerFactory } : {}),
     log,
   });

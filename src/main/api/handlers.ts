@@ -56,7 +56,7 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
       userDataDir: settings.userDataDir,
       projectsDir: path.join(os.homedir(), 'DWM Studio Projects'),
       inferenceBackends: listInferenceBackends(),
-      models: (await services.generation.models()).models.map((m) => ({ id: m.manifest.id, name: m.manifest.name })),
+      models: await modelsDefaultFirst(services.generation),
     }),
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),
@@ -104,6 +104,10 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
     'takes.generate': async (req) => (await services.generation.enqueue(req)).map(toTakeView),
     'takes.cancel': async ({ takeId }) => toTakeView(await services.generation.cancel(takeId)),
     'takes.retry': async ({ takeId }) => toTakeView(await services.generation.retry(takeId)),
+    'takes.review': async ({ takeId, ...patch }) => toTakeView(await services.generation.review(takeId, patch)),
+    'takes.trash': async ({ takeIds }) => ({ trashed: (await services.generation.trash(takeIds)).map((t) => t.id) }),
+    'takes.restore': async ({ takeIds }) => (await services.generation.restore(takeIds)).map(toTakeView),
+    'takes.rerun': async ({ takeId, seed }) => toTakeView(await services.generation.rerun(takeId, seed)),
     'dialog.pickFile': async ({ title, filter }) => {
       if (!host.pickFile) throw new ApiError('UNSUPPORTED', 'File dialogs exist only in the desktop app; type the file path instead');
       return { path: await host.pickFile(title, filter) };
@@ -128,4 +132,11 @@ async function withTask<T>(report: TaskReporter, label: string, run: () => Promi
   } finally {
     report({ id, label, fraction: 1, done: true });
   }
+}
+
+async function modelsDefaultFirst(generation: GenerationService): Promise<AppInfo['models']> {
+  const listing = await generation.models();
+  const first = await generation.defaultModel(listing).catch(() => null);
+  const ordered = first ? [first, ...listing.models.filter((m) => m !== first)] : listing.models;
+  return ordered.map(({ manifest: m }) => ({ id: m.id, name: m.name, baseline: m.baseline }));
 }

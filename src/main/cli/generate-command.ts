@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { emptyTakeTimings, ProviderChoice, TAKE_FILE, TAKE_SCHEMA_VERSION, type TakeRecord } from '../../shared/model/take';
+import { newTakeRecord, ProviderChoice, TAKE_FILE, type TakeRecord } from '../../shared/model/take';
 import { APP_VERSION, defaultUserDataDir } from '../app-meta';
 import { bundledModelsDir } from '../app-root';
 import { copyWritable } from '../generation/generation-service';
@@ -81,12 +81,10 @@ export async function generateTake(opts: GenerateOptions, log: (line: string) =>
   }
   const provider = opts.provider ?? settings.get().executionProvider;
   const startedAt = new Date();
-  let take: TakeRecord = {
-    schemaVersion: TAKE_SCHEMA_VERSION,
+  const queued = newTakeRecord({
     id: randomUUID(),
     shotId: null,
     name: path.basename(out),
-    createdAt: startedAt.toISOString(),
     params: {
       modelId: m.id,
       prompt: opts.prompt ?? '',
@@ -97,16 +95,10 @@ export async function generateTake(opts: GenerateOptions, log: (line: string) =>
       provider,
     },
     model: { id: m.id, name: m.name, version: m.version, baseline: m.baseline, hash: await bundleHash(bundle) },
-    files: { staticVideo: 'static.mp4', handsVideo: 'hands.mp4', video: 'generated.mp4' },
-    status: 'running',
-    message: null,
-    attempts: 1,
-    providerUsed: null,
-    providerNotice: null,
-    output: null,
-    timings: { ...emptyTakeTimings(startedAt), startedAt: startedAt.toISOString() },
     appVersion: APP_VERSION,
-  };
+    now: startedAt,
+  });
+  let take: TakeRecord = { ...queued, status: 'running', attempts: 1, timings: { ...queued.timings, startedAt: startedAt.toISOString() } };
   await writeJsonAtomic(path.join(out, TAKE_FILE), take);
   log(`${m.name}${m.baseline ? ' (baseline, no learned dynamics)' : ''}: ${take.params.steps} steps, seed ${take.params.seed}\n`);
 

@@ -6,8 +6,8 @@ import type { ModelManifest } from '../../shared/model/manifest';
 import {
   emptyTakeTimings,
   type GenerationParams,
+  newTakeRecord,
   type ProviderChoice,
-  TAKE_SCHEMA_VERSION,
   type TakeProgress,
   type TakeRecord,
 } from '../../shared/model/take';
@@ -21,6 +21,8 @@ import type { ProjectService } from '../services/project-service';
 import type { SettingsStore } from '../services/settings-store';
 import { pipelineInputOf } from './take-input';
 import { TakeStore, type UnreadableTake } from './take-store';
+import { moveToTrash, restoreFromTrash } from './take-trash';
+import { makeThumbnails } from './thumbnails';
 import { type JobOutcome, WorkerLane } from './worker-lane';
 import { forkWorker, type WorkerFactory } from './worker-process';
 
@@ -33,11 +35,21 @@ export interface GenerationServiceOptions {
   appVersion: string;
   onTake: (take: TakeRecord) => void;
   onProgress: (progress: TakeProgress) => void;
+  /** A take left the list (moved to the project's trash). */
+  onRemoved?: (take: TakeRecord) => void;
   factory?: WorkerFactory;
   /** Overrides settings.pipelineIdleSeconds (tests). */
   idleMs?: number;
   cancelGraceMs?: number;
   log?: (msg: string) => void;
+}
+
+export interface ReviewPatch {
+  name?: string | undefined;
+  rating?: number | undefined;
+  flagged?: boolean | undefined;
+  tags?: string[] | undefined;
+  note?: string | undefined;
 }
 
 export interface EnqueueRequest {
@@ -190,24 +202,14 @@ export class GenerationService {
         // The conditioning as it is now: re-rendering the shot later must not change what this take was made from.
         await copyWritable(sources.staticVideo, path.join(dir, 'static.mp4'));
         await copyWritable(sources.handsVideo, path.join(dir, 'hands.mp4'));
-        const take: TakeRecord = {
-          schemaVersion: TAKE_SCHEMA_VERSION,
+        const take = newTakeRecord({
           id,
           shotId: shot.id,
           name: `${shot.name} take ${number++}`,
-          createdAt: new Date().toISOString(),
           params: { ...base, seed: (firstSeed + i) >>> 0 },
           model: { id: m.id, name: m.name, version: m.version, baseline: m.baseline, hash },
-          files: { staticVideo: 'static.mp4', handsVideo: 'hands.mp4', video: 'generated.mp4' },
-          status: 'queued',
-          message: null,
-          attempts: 0,
-          providerUsed: null,
-          providerNotice: null,
-          output: null,
-          timings: emptyTakeTimings(),
           appVersion: this.opts.appVersion,
-        };
+        });
         await store.write(take);
         this.takes.set(id, take);
         created.push(take);
@@ -247,6 +249,86 @@ export class GenerationService {
     });
     void this.pump();
     return requeued;
+  }
+
+  /** Rename, rate, flag, tag or annotate a take. */
+  async review(takeId: string, patch: ReviewPatch): Promise<TakeRecord> {
+    const take = await this.get(takeId);
+    const review = { ...take.review };
+    if (patch.rating !== undefined) review.rating = patch.rating;
+    if (patch.flagged !== undefined) review.flagged = patch.flagged;
+    if (patch.tags !== undefined) review.tags = [...new Set(patch.tags.map((t) => t.trim()).filter(Boolean))];
+    if (patch.note !== undefined) review.note = patch.note;
+    return this.save({ ...take, name: patch.name?.trim() || take.name, review });
+  }
+
+  /** Move takes to the project's trash (restore() undoes it). Queued ones are cancelled; running ones must be cancelled first. */
+  async trash(takeIds: string[]): Promise<TakeRecord[]> {
+    const store = this.requireStore();
+    const takes = await Promise.all(takeIds.map((id) => this.get(id)));
+    const running = takes.find((t) => this.running.has(t.id));
+    if (running) throw new ApiError('BAD_INPUT', `${running.name} is running; cancel it before deleting it`, { field: 'takeIds' });
+    const trashed: TakeRecord[] = [];
+    for (const take of takes) {
+      const kept = take.status === 'queued' ? { ...take, status: 'cancelled' as const, message: 'Deleted before it ran.' } : take;
+      if (kept !== take) await store.write(kept);
+      await moveToTrash(store.root, store.dirOf(take.id), take.id);
+      this.takes.delete(take.id);
+      trashed.push(kept);
+      this.opts.onRemoved?.(kept);
+    }
+    return trashed;
+  }
+
+  /** Bring takes back from the project's trash (undo of trash()). */
+  async restore(takeIds: string[]): Promise<TakeRecord[]> {
+    await this.sync();
+    const store = this.requireStore();
+    const restored: TakeRecord[] = [];
+    for (const id of takeIds) {
+      if (this.takes.has(id)) continue;
+      await restoreFromTrash(store.root, store.dirOf(id), id).catch((err: Error) => {
+        throw new ApiError('NOT_FOUND', err.message, { field: 'takeIds' });
+      });
+      const take = await store.read(id);
+      this.takes.set(id, take);
+      this.opts.onTake(take);
+      restored.push(take);
+    }
+    return restored;
+  }
+
+  /** A new take from another's settings and conditioning: the same seed, or another one. */
+  async rerun(takeId: string, seed?: number): Promise<TakeRecord> {
+    const store = this.requireStore();
+    const source = await this.get(takeId);
+    const project = this.opts.projects.current();
+    const shot = project?.document.shots.find((s) => s.id === source.shotId);
+    const id = randomUUID();
+    const dir = store.dirOf(id);
+    await fs.mkdir(dir, { recursive: true });
+    try {
+      for (const file of [source.files.staticVideo, source.files.handsVideo]) {
+        await copyWritable(path.join(store.dirOf(source.id), file), path.join(dir, file));
+      }
+      const take = newTakeRecord({
+        id,
+        shotId: source.shotId,
+        name: shot && source.shotId ? `${shot.name} take ${this.nextTakeNumber(source.shotId)}` : `${source.name} (re-run)`,
+        params: { ...source.params, seed: seed ?? source.params.seed },
+        model: source.model,
+        appVersion: this.opts.appVersion,
+        rerunOf: source.id,
+      });
+      await store.write(take);
+      this.takes.set(id, take);
+      this.opts.onTake(take);
+      void this.pump();
+      return take;
+    } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   /** Quit: running takes are stopped and stay queued, so they run again next time. */
@@ -395,9 +477,15 @@ export class GenerationService {
     const timings = { ...take.timings, finishedAt, totalMs: Date.now() - startedAt.getTime() };
     if (outcome.status === 'done') {
       const r = outcome.result;
+      const thumbs = await makeThumbnails(store.dirOf(take.id), take.files.video, r.frames).catch((err: Error) => {
+        // The take is good without them; the bin falls back to the video itself.
+        this.opts.log?.(`thumbnails of ${take.name}: ${err.message}`);
+        return {};
+      });
       return this.save(
         {
           ...take,
+          files: { ...take.files, ...thumbs },
           status: 'done',
           message: null,
           providerUsed: r.providerUsed,

@@ -12,6 +12,8 @@ export function toTakeView(take: TakeRecord): TakeView {
       video: `${dir}/${take.files.video}`,
       staticVideo: `${dir}/${take.files.staticVideo}`,
       handsVideo: `${dir}/${take.files.handsVideo}`,
+      poster: take.files.poster ? `${dir}/${take.files.poster}` : null,
+      preview: take.files.preview ? `${dir}/${take.files.preview}` : null,
     },
   };
 }

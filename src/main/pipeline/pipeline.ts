@@ -93,7 +93,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   const cfg = m.uses.prompt && input.guidance > 1;
   const batch = cfg ? 2 : 1;
 
-  report('text');
+  if (textEncoder) report('text');
   const tText = performance.now();
   const text = textEncoder ? await encodePrompts(input, textEncoder, cfg) : null;
   const textMs = performance.now() - tText;

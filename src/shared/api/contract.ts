@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConditioningSpec } from '../conditioning/spec';
 import { ModelManifest } from '../model/manifest';
-import { ProviderChoice, Seed, TakeProgress, TakeRecord } from '../model/take';
+import { ProviderChoice, Seed, TakeProgress, TakeRecord, TakeReview } from '../model/take';
 import { ProjectDocument } from '../project/schema';
 import { RecentProject, Settings, SettingsPatch } from '../settings/schema';
 import type { Envelope } from './errors';
@@ -63,8 +63,8 @@ export const AppInfo = z.object({
   projectsDir: z.string(),
   /** Execution providers the bundled onnxruntime-node offers on this machine. */
   inferenceBackends: z.array(BackendInfo),
-  /** Installed model bundles. */
-  models: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** Installed model bundles, the one new takes use first. */
+  models: z.array(z.object({ id: z.string(), name: z.string(), baseline: z.boolean() })),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
@@ -96,7 +96,14 @@ export type ModelList = z.infer<typeof ModelList>;
 
 /** A take with the project-relative paths of its files (for the media route). */
 export const TakeView = TakeRecord.extend({
-  paths: z.object({ dir: z.string(), video: z.string(), staticVideo: z.string(), handsVideo: z.string() }),
+  paths: z.object({
+    dir: z.string(),
+    video: z.string(),
+    staticVideo: z.string(),
+    handsVideo: z.string(),
+    poster: z.string().nullable(),
+    preview: z.string().nullable(),
+  }),
 });
 export type TakeView = z.infer<typeof TakeView>;
 
@@ -219,6 +226,35 @@ export const calls = {
   ),
   'takes.cancel': call(TakeId, TakeView, 'Cancel a queued or running take (a running one stops within one denoising step).'),
   'takes.retry': call(TakeId, TakeView, 'Queue a failed or cancelled take again with the same settings.'),
+  'takes.review': call(
+    z
+      .object({
+        takeId: z.uuid(),
+        name: z.string().trim().min(1).max(200).optional(),
+        rating: TakeReview.shape.rating.optional(),
+        flagged: z.boolean().optional(),
+        tags: TakeReview.shape.tags.optional(),
+        note: TakeReview.shape.note.optional(),
+      })
+      .strict(),
+    TakeView,
+    'Rename, rate (0-5), flag, tag or annotate a take.',
+  ),
+  'takes.trash': call(
+    z.object({ takeIds: z.array(z.uuid()).min(1).max(1000) }).strict(),
+    z.object({ trashed: z.array(z.uuid()) }),
+    "Move takes to the project's trash (.trash/takes); takes.restore undoes it. Running takes must be cancelled first.",
+  ),
+  'takes.restore': call(
+    z.object({ takeIds: z.array(z.uuid()).min(1).max(1000) }).strict(),
+    z.array(TakeView),
+    "Bring takes back from the project's trash.",
+  ),
+  'takes.rerun': call(
+    z.object({ takeId: z.uuid(), seed: Seed.optional() }).strict(),
+    TakeView,
+    "Queue a new take with another take's settings and conditioning, with the same seed or the one given.",
+  ),
   'dialog.pickFile': call(
     z.object({ title: z.string().max(200), filter: z.enum(['scene']) }).strict(),
     z.object({ path: z.string().nullable() }),
@@ -243,6 +279,8 @@ export const events = {
   }),
   /** A take was queued, started, finished, failed or changed. */
   'take.updated': TakeView,
+  /** A take was moved to the project's trash. */
+  'take.removed': z.object({ takeId: z.uuid(), shotId: z.uuid().nullable() }),
   /** A running take's progress (step i of N, elapsed, ETA); not stored. */
   'take.progress': TakeProgress,
   /** A native menu item was chosen; the renderer runs the command. */

@@ -35,6 +35,17 @@ export type GenerationParams = z.infer<typeof GenerationParams>;
 
 const IsoDate = z.iso.datetime({ offset: true });
 
+export const TakeTag = z.string().trim().min(1).max(40);
+
+/** Review state: a 0-5 star rating (0 = not rated), a flag, free tags and a note. */
+export const TakeReview = z.object({
+  rating: z.int().min(0).max(5),
+  flagged: z.boolean(),
+  tags: z.array(TakeTag).max(20),
+  note: z.string().max(4000),
+});
+export type TakeReview = z.infer<typeof TakeReview>;
+
 export const TakeTimings = z.object({
   queuedAt: IsoDate,
   startedAt: IsoDate.nullable(),
@@ -68,7 +79,14 @@ export const TakeRecord = z.object({
     hash: z.string().regex(/^[0-9a-f]{64}$/),
   }),
   /** Files inside the take folder. */
-  files: z.object({ staticVideo: z.string(), handsVideo: z.string(), video: z.string() }),
+  files: z.object({
+    staticVideo: z.string(),
+    handsVideo: z.string(),
+    video: z.string(),
+    /** Bin thumbnails, made once the take is done. */
+    poster: z.string().optional(),
+    preview: z.string().optional(),
+  }),
   status: TakeStatus,
   /** Why the last attempt failed, or what happened to it (e.g. requeued after the app quit). */
   message: z.string().max(4000).nullable(),
@@ -79,6 +97,10 @@ export const TakeRecord = z.object({
   output: z.object({ frames: z.int().min(1), width: z.int().min(1), height: z.int().min(1), fps: z.number().positive() }).nullable(),
   timings: TakeTimings,
   appVersion: z.string(),
+  /** The user's judgement; absent in take.json files written before review existed. */
+  review: TakeReview.default({ rating: 0, flagged: false, tags: [], note: '' }),
+  /** The take this one re-ran (same settings, same or new seed), for provenance. */
+  rerunOf: z.uuid().nullable().default(null),
 });
 export type TakeRecord = z.infer<typeof TakeRecord>;
 
@@ -109,5 +131,39 @@ export function emptyTakeTimings(queuedAt: Date = new Date()): TakeTimings {
     writeMs: null,
     totalMs: null,
     stepMs: [],
+  };
+}
+
+/** A take as it is queued (the CLI then marks it running at once). */
+export function newTakeRecord(init: {
+  id: string;
+  shotId: string | null;
+  name: string;
+  params: GenerationParams;
+  model: TakeRecord['model'];
+  appVersion: string;
+  now?: Date;
+  rerunOf?: string | null;
+}): TakeRecord {
+  const now = init.now ?? new Date();
+  return {
+    schemaVersion: TAKE_SCHEMA_VERSION,
+    id: init.id,
+    shotId: init.shotId,
+    name: init.name,
+    createdAt: now.toISOString(),
+    params: init.params,
+    model: init.model,
+    files: { staticVideo: 'static.mp4', handsVideo: 'hands.mp4', video: 'generated.mp4' },
+    status: 'queued',
+    message: null,
+    attempts: 0,
+    providerUsed: null,
+    providerNotice: null,
+    output: null,
+    timings: emptyTakeTimings(now),
+    appVersion: init.appVersion,
+    review: { rating: 0, flagged: false, tags: [], note: '' },
+    rerunOf: init.rerunOf ?? null,
   };
 }

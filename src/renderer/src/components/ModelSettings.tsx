@@ -67,7 +67,7 @@ export function ModelSettings() {
           ))}
         </select>
       </label>
-      <div className="folder-list" aria-label="Model folders">
+      <div className="folder-list">
         {folders.map((f) => (
           <span key={f} className="row">
             <code>{f}</code>

@@ -36,7 +36,8 @@ export function StatusBar() {
       <span className="spacer" />
       {!connected ? <span className="status-item error">Disconnected from the studio host; reconnecting…</span> : null}
       <span className="status-item" title="Model bundles installed">
-        Model: {info && info.models.length > 0 ? info.models[0]?.name : 'none installed'}
+        Model:{' '}
+        {info?.models[0] ? `${info.models[0].name}${info.models[0].baseline ? ' (baseline, no learned dynamics)' : ''}` : 'none installed'}
       </span>
       <span
         className="status-item"
