@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { benchConditioning } from './conditioning.bench';
 import { benchGeneration } from './generation.bench';
+import { benchMetrics } from './metrics.bench';
 import { benchTimeline } from './timeline.bench';
 import { benchViewport } from './viewport.bench';
 
@@ -17,6 +18,7 @@ async function main() {
     ['Conditioning render', benchConditioning],
     ['Scene import and viewport', benchViewport],
     ['Generation pipeline', benchGeneration],
+    ['Take metrics', benchMetrics],
   ];
   const only = process.argv[2];
   for (const [title, run] of sections) {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHost, startHost, tempDir } from './harness';
@@ -65,4 +66,53 @@ describe('generation API over HTTP', () => {
     expect(r.status).toBe(400);
     expect(r.body.error?.message).toMatch(/absolute path/);
   });
+
+  it('keeps the queue across a restart of the host: the running take is queued again, the queued one still runs', async (ctx) => {
+    const samples = path.resolve(import.meta.dirname, '../../../shared/dwm-samples/realworld');
+    if (!(await fs.stat(samples).catch(() => null))) {
+      console.log('SKIPPED reference samples: ../shared/dwm-samples not found');
+      return ctx.skip();
+    }
+    const imported = await invoke('samples.import', { dir: samples });
+    expect(imported.status, JSON.stringify(imported.body.error)).toBe(200);
+    const doc = imported.body.value as { dir: string; document: { shots: { id: string; name: string }[] } };
+    const sampleShot = doc.document.shots.find((s) => s.name === 'Sample 00017')?.id ?? '';
+    const long = (await invoke('takes.generate', { shotId: sampleShot, steps: 40 })).body.value as { id: string }[];
+    const short = (await invoke('takes.generate', { shotId: sampleShot, steps: 1 })).body.value as { id: string }[];
+    const longId = long[0]?.id ?? '';
+    const shortId = short[0]?.id ?? '';
+    const statusOf = async (id: string) => {
+      const list = (await invoke('takes.list', { shotId: sampleShot })).body.value as {
+        takes: { id: string; status: string; attempts: number; message: string | null }[];
+      };
+      return list.takes.find((t) => t.id === id);
+    };
+    const until = async (what: string, test: () => Promise<boolean>, ms = 60_000) => {
+      const end = Date.now() + ms;
+      while (!(await test())) {
+        if (Date.now() > end) throw new Error(`timed out: ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await until('long take running', async () => (await statusOf(longId))?.status === 'running');
+    const home = host.home;
+    await host.stop();
+    const onDisk = async (id: string) => JSON.parse(await fs.readFile(path.join(doc.dir, 'takes', id, 'take.json'), 'utf8'));
+    expect((await onDisk(longId)).status).toBe('queued');
+    expect((await onDisk(shortId)).status).toBe('queued');
+
+    host = await startHost({ home, project: doc.dir });
+    token = new URL(host.openUrl).searchParams.get('token') as string;
+    const again = await statusOf(longId);
+    expect(again?.message).toMatch(/stopped while this take was running/);
+    await until('long take running again', async () => (await statusOf(longId))?.attempts === 2);
+    await invoke('takes.cancel', { takeId: longId });
+    await until('short take done', async () => (await statusOf(shortId))?.status === 'done', 90_000);
+    expect((await statusOf(longId))?.status).toBe('cancelled');
+    // The sample has a ground truth: the take is measured against it, beside the do-nothing baseline.
+    const take = JSON.parse(await fs.readFile(path.join(doc.dir, 'takes', shortId, 'take.json'), 'utf8'));
+    expect(take.metrics.reference.psnr).toBeGreaterThan(10);
+    expect(take.metrics.staticBaseline.psnrClip).toBeCloseTo(22.24, 1);
+    expect(take.metrics.region.source).toBe('hands+change');
+  }, 240_000);
 });

@@ -12,6 +12,7 @@ import { createStudio, type Studio } from '../studio';
 import { ensureRendererBuilt } from './ensure-build';
 import { registerGenerate } from './generate-command';
 import { registerImportSamples } from './import-samples-command';
+import { registerMetrics } from './metrics-command';
 import { registerModels } from './models-command';
 import { registerRender } from './render-command';
 
@@ -51,6 +52,7 @@ export function buildCli(): Command {
   registerImportSamples(program);
   registerModels(program);
   registerGenerate(program);
+  registerMetrics(program);
 
   program
     .command('serve')

@@ -344,6 +344,13 @@ export class GenerationService {
     while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
+  /** The recorded video of the take's shot (samples imported from the reference layout have one). */
+  private groundTruthOf(take: TakeRecord, store: TakeStore): string | null {
+    const shot = this.opts.projects.current()?.document.shots.find((s) => s.id === take.shotId);
+    const gt = shot?.conditioning?.groundTruth;
+    return gt && this.opts.projects.dir === store.root ? path.join(store.root, gt) : null;
+  }
+
   private requireStore(): TakeStore {
     if (!this.store) throw new ApiError('NO_PROJECT', 'No project is open');
     return this.store;
@@ -452,7 +459,7 @@ export class GenerationService {
     } else if (!bundle) {
       outcome = { status: 'failed', kind: 'bundle', message: `Model "${take.params.modelId}" is no longer installed` };
     } else {
-      const job = { ...pipelineInputOf(take, dir), takeId: take.id, bundleDir: bundle.dir };
+      const job = { ...pipelineInputOf(take, dir), takeId: take.id, bundleDir: bundle.dir, groundTruth: this.groundTruthOf(take, store) };
       this.emitProgress(take, { phase: 'load', step: 0, steps: take.params.steps, elapsedMs: 0, etaMs: null });
       outcome = await lane.run(job, (p) => this.emitProgress(take, p));
     }
@@ -477,6 +484,7 @@ export class GenerationService {
     const timings = { ...take.timings, finishedAt, totalMs: Date.now() - startedAt.getTime() };
     if (outcome.status === 'done') {
       const r = outcome.result;
+      if (outcome.metricsError) this.opts.log?.(`metrics of ${take.name}: ${outcome.metricsError}`);
       const thumbs = await makeThumbnails(store.dirOf(take.id), take.files.video, r.frames).catch((err: Error) => {
         // The take is good without them; the bin falls back to the video itself.
         this.opts.log?.(`thumbnails of ${take.name}: ${err.message}`);
@@ -486,6 +494,7 @@ export class GenerationService {
         {
           ...take,
           files: { ...take.files, ...thumbs },
+          metrics: outcome.metrics,
           status: 'done',
           message: null,
           providerUsed: r.providerUsed,

@@ -1,3 +1,5 @@
+import type { TakeMetrics } from '../../shared/model/metrics';
+import { measureTakeFiles } from '../metrics/take-metrics';
 import { loadBundle } from '../models/bundle';
 import { CancelledError, InputError, runPipeline } from '../pipeline/pipeline';
 import { BundleError, SessionCache } from '../pipeline/sessions';
@@ -68,7 +70,25 @@ async function runJob(job: WorkerJob, signal: AbortSignal): Promise<void> {
       { ...job, bundle: load.bundle },
       { sessions, signal, onProgress: (progress) => port.send({ type: 'progress', takeId: job.takeId, progress }) },
     );
-    port.send({ type: 'done', takeId: job.takeId, result });
+    // Quality figures while the videos are at hand; a take is still good if they cannot be measured.
+    port.send({
+      type: 'progress',
+      takeId: job.takeId,
+      progress: { phase: 'metrics', step: job.steps, steps: job.steps, elapsedMs: result.timings.totalMs, etaMs: null },
+    });
+    let metrics: TakeMetrics | null = null;
+    let metricsError: string | null = null;
+    try {
+      metrics = await measureTakeFiles({
+        take: job.outVideo,
+        reference: job.groundTruth ?? undefined,
+        static: job.staticVideo,
+        hands: job.handsVideo,
+      });
+    } catch (err) {
+      metricsError = (err as Error).message;
+    }
+    port.send({ type: 'done', takeId: job.takeId, result, metrics, metricsError });
   } catch (err) {
     if (err instanceof CancelledError || signal.aborted) {
       // A cancelled take frees its memory: the user cancels most often because something is too big or too slow.

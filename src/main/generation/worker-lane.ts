@@ -1,9 +1,10 @@
+import type { TakeMetrics } from '../../shared/model/metrics';
 import type { PipelineResult, ProgressReport } from '../pipeline/pipeline';
 import type { WorkerChannel, WorkerFactory } from './worker-process';
 import type { FailureKind, WorkerJob } from './worker-protocol';
 
 export type JobOutcome =
-  | { status: 'done'; result: PipelineResult }
+  | { status: 'done'; result: PipelineResult; metrics: TakeMetrics | null; metricsError: string | null }
   | { status: 'cancelled' }
   | { status: 'failed'; kind: FailureKind | 'crash'; message: string };
 
@@ -73,7 +74,8 @@ export class WorkerLane {
     channel.onMessage((msg) => {
       const cur = this.current;
       if (msg.type === 'progress' && cur?.job.takeId === msg.takeId) cur.onProgress(msg.progress);
-      else if (msg.type === 'done' && cur?.job.takeId === msg.takeId) this.finish({ status: 'done', result: msg.result });
+      else if (msg.type === 'done' && cur?.job.takeId === msg.takeId)
+        this.finish({ status: 'done', result: msg.result, metrics: msg.metrics, metricsError: msg.metricsError });
       else if (msg.type === 'cancelled' && cur?.job.takeId === msg.takeId) this.finish({ status: 'cancelled' });
       else if (msg.type === 'failed' && cur?.job.takeId === msg.takeId)
         this.finish({ status: 'failed', kind: msg.kind, message: msg.message });

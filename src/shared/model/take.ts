@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelId } from './manifest';
+import { TakeMetrics } from './metrics';
 
 /**
  * A take: one generation of a shot. Its folder `takes/<id>/` holds take.json (this schema),
@@ -101,6 +102,8 @@ export const TakeRecord = z.object({
   review: TakeReview.default({ rating: 0, flagged: false, tags: [], note: '' }),
   /** The take this one re-ran (same settings, same or new seed), for provenance. */
   rerunOf: z.uuid().nullable().default(null),
+  /** Quality figures (against the ground truth when the shot has one), computed once the take is done; null until then. */
+  metrics: TakeMetrics.nullable().default(null),
 });
 export type TakeRecord = z.infer<typeof TakeRecord>;
 
@@ -108,7 +111,7 @@ export type TakeRecord = z.infer<typeof TakeRecord>;
 export const TakeProgress = z.object({
   takeId: z.uuid(),
   shotId: z.uuid().nullable(),
-  phase: z.enum(['queued', 'load', 'text', 'encode', 'denoise', 'decode', 'write']),
+  phase: z.enum(['queued', 'load', 'text', 'encode', 'denoise', 'decode', 'write', 'metrics']),
   step: z.int().min(0),
   steps: z.int().min(0),
   elapsedMs: z.number().min(0),
@@ -165,5 +168,6 @@ export function newTakeRecord(init: {
     appVersion: init.appVersion,
     review: { rating: 0, flagged: false, tags: [], note: '' },
     rerunOf: init.rerunOf ?? null,
+    metrics: null,
   };
 }

@@ -118,6 +118,10 @@ describe('generation queue', () => {
     });
     expect(done.model.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(done.timings.stepMs).toHaveLength(3);
+    // Measured once done: no ground truth in this layout, so scene consistency and flicker only.
+    expect(done.metrics).toMatchObject({ frames: 9, width: 64, height: 48, reference: null, staticBaseline: null });
+    expect(done.metrics?.consistency?.psnr).toBeGreaterThan(0);
+    expect(done.metrics?.flicker).toBeGreaterThanOrEqual(0);
     const onDisk = JSON.parse(await fs.readFile(path.join(projectDir, 'takes', done.id, 'take.json'), 'utf8'));
     expect(onDisk).toEqual(done);
     expect(probe(path.join(projectDir, 'takes', done.id, 'generated.mp4'))).toMatchObject({ frames: 9, width: 64, height: 48, fps: 8 });
@@ -247,4 +251,48 @@ describe('generation queue', () => {
     await waitFor('done', async () => (await h.generation.get(take?.id ?? '')).status === 'done');
     await waitFor('process stopped when idle', () => exits === 1, 10_000);
   });
+
+  it('reviews, trashes and restores takes, re-runs one, and makes its thumbnails once done', async () => {
+    const { root, projectDir } = await makeProject();
+    const h = await startStudio(root, projectDir);
+    const [a, b] = await h.generation.enqueue({ shotId: h.shotId, count: 2, steps: 2 });
+    const aId = a?.id ?? '';
+    const bId = b?.id ?? '';
+    const done = await waitFor('a done', async () => {
+      const t = await h.generation.get(aId);
+      return t.status === 'done' ? t : undefined;
+    });
+    expect(done.files).toMatchObject({ poster: 'poster.jpg', preview: 'preview.webp' });
+    expect(probe(path.join(projectDir, 'takes', aId, 'poster.jpg'))).toMatchObject({ width: 240 });
+
+    const reviewed = await h.generation.review(aId, {
+      rating: 4,
+      flagged: true,
+      tags: ['drawer', ' drawer ', 'good'],
+      note: 'hand slips',
+      name: 'Best so far',
+    });
+    expect(reviewed).toMatchObject({
+      name: 'Best so far',
+      review: { rating: 4, flagged: true, tags: ['drawer', 'good'], note: 'hand slips' },
+    });
+    expect(JSON.parse(await fs.readFile(path.join(projectDir, 'takes', aId, 'take.json'), 'utf8')).review.rating).toBe(4);
+
+    await waitFor('b done', async () => (await h.generation.get(bId)).status === 'done');
+    await h.generation.trash([bId]);
+    expect((await h.generation.list(h.shotId)).takes.map((t) => t.id)).toEqual([aId]);
+    await expect(fs.stat(path.join(projectDir, '.trash', 'takes', bId, 'generated.mp4'))).resolves.toBeTruthy();
+    await expect(fs.stat(path.join(projectDir, 'takes', bId))).rejects.toThrow();
+    await h.generation.restore([bId]);
+    expect((await h.generation.list(h.shotId)).takes.map((t) => t.id).sort()).toEqual([aId, bId].sort());
+    await expect(h.generation.restore([bId])).resolves.toEqual([]);
+
+    const rerun = await h.generation.rerun(aId, 999);
+    expect(rerun).toMatchObject({ rerunOf: aId, status: 'queued', params: { ...done.params, seed: 999 }, name: 'Sample s1 take 3' });
+    const again = await waitFor('re-run done', async () => {
+      const t = await h.generation.get(rerun.id);
+      return t.status === 'done' ? t : undefined;
+    });
+    expect(again.model.hash).toBe(done.model.hash);
+  }, 120_000);
 });
