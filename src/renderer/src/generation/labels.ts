@@ -12,6 +12,7 @@ const PHASES: Record<TakeProgress['phase'], string> = {
   denoise: 'Denoising',
   decode: 'Decoding',
   write: 'Writing video',
+  metrics: 'Measuring quality',
 };
 
 export function phaseText(p: TakeProgress): string {
