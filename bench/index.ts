@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchConditioning } from './conditioning.bench';
+import { benchExport } from './export.bench';
 import { benchGeneration } from './generation.bench';
 import { benchMetrics } from './metrics.bench';
 import { benchTimeline } from './timeline.bench';
@@ -19,6 +20,7 @@ async function main() {
     ['Scene import and viewport', benchViewport],
     ['Generation pipeline', benchGeneration],
     ['Take metrics', benchMetrics],
+    ['Export', benchExport],
   ];
   const only = process.argv[2];
   for (const [title, run] of sections) {

@@ -1,7 +1,9 @@
 // `npm test`: every check the project has, in order, each with its own status line, and
 // one closing line that counts tests: 'N passed, N failed, N skipped'.
 // Steps: typecheck, lint, unit tests (vitest), build (electron-vite), end-to-end tests
-// (vitest + playwright-core driving the system's Chromium against the real web host).
+// (vitest + playwright-core driving the system's Chromium against the real web host), and the
+// Python checks of exported datasets (pytest with pyarrow and pandas; DWM_PYTHON names the
+// interpreter, .ci/run makes a virtual environment with tests/python/requirements.txt).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,6 +51,43 @@ function vitest(label, project) {
   }
 }
 
+/** pytest's summary line, e.g. '9 passed, 1 skipped in 5.1s'. */
+function pytest(label) {
+  const python = process.env.DWM_PYTHON || 'python3';
+  const probe = spawnSync(python, ['-c', 'import pytest, pyarrow, pandas, numpy'], { cwd: root });
+  if (probe.status !== 0) {
+    console.log(
+      `\n=== ${label}: SKIPPED: ${python} lacks pytest, pyarrow, pandas or numpy (pip install -r tests/python/requirements.txt, or set DWM_PYTHON)`,
+    );
+    totals.skipped += 1;
+    return;
+  }
+  const started = Date.now();
+  console.log(`\n=== ${label}`);
+  const r = spawnSync(python, ['-m', 'pytest', 'tests/python', '-q', '-rs', '-p', 'no:cacheprovider'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: process.env,
+  });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  const summary =
+    (r.stdout ?? '')
+      .split('\n')
+      .reverse()
+      .find((l) => /\d+ (passed|failed|skipped)/.test(l)) ?? '';
+  for (const kind of ['passed', 'failed', 'skipped']) {
+    const m = new RegExp(`(\\d+) ${kind}`).exec(summary);
+    if (m) totals[kind] += Number(m[1]);
+  }
+  const ok = r.status === 0;
+  if (!ok) {
+    failures.push(label);
+    if (!/\d+ failed/.test(summary)) totals.failed += 1;
+  }
+  console.log(`=== ${label}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 const steps = {
   typecheck: () => {
     check('typecheck (main, preload, shared, tests)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
@@ -58,6 +97,7 @@ const steps = {
   unit: () => vitest('unit tests', 'unit'),
   build: () => check('build (electron-vite)', bin('electron-vite'), ['build']),
   e2e: () => vitest('end-to-end tests (Chromium + web host)', 'e2e'),
+  python: () => pytest('dataset checks (pytest, pyarrow)'),
 };
 
 for (const [name, step] of Object.entries(steps)) {

@@ -2,7 +2,7 @@
  * Electron entry point: a thin shell over the studio services. Everything here is about
  * windows, menus, dialogs, protocols and IPC; the services themselves never import Electron.
  */
-import { app, dialog } from 'electron';
+import { app, dialog, shell } from 'electron';
 import { APP_NAME } from './app-meta';
 import { wireIpc } from './electron/ipc';
 import { installMenu } from './electron/menu';
@@ -30,6 +30,7 @@ if (!app.requestSingleInstanceLock()) {
           });
           return result.canceled ? null : (result.filePaths[0] ?? null);
         },
+        revealPath: (file) => shell.showItemInFolder(file),
         pickFile: async (title) => {
           const result = await dialog.showOpenDialog({
             title,

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, CallInput, CallName, CallOutput } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
+import { exportTakes } from '../export/export-takes';
+import { selectTakes } from '../export/select-takes';
 import type { GenerationService } from '../generation/generation-service';
+import { TakeStore } from '../generation/take-store';
 import { toModelList, toTakeView } from '../generation/views';
 import type { RenderService } from '../services/conditioning/render-service';
 import { listInferenceBackends } from '../services/inference-backends';
@@ -17,6 +20,8 @@ export interface HostAdapter {
   pickFolder?: (title: string, purpose: 'create' | 'open') => Promise<string | null>;
   /** Native file picker; absent in the web host. */
   pickFile?: (title: string, filter: 'scene') => Promise<string | null>;
+  /** Show a file in the system file manager; absent in the web host (the UI offers a download there). */
+  revealPath?: (file: string) => void;
   /** Where uploaded files are staged before import (web host only). */
   uploads?: UploadStaging;
 }
@@ -46,6 +51,7 @@ type CallOutputOfInput<N extends CallName> = import('zod').output<import('../../
 
 export function createHandlers(services: Services, host: HostAdapter): Handlers {
   const { settings, projects } = services;
+  const runningExports = new Map<string, AbortController>();
   return {
     'app.info': async () => ({
       name: services.appName,
@@ -107,6 +113,43 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
     'takes.review': async ({ takeId, ...patch }) => toTakeView(await services.generation.review(takeId, patch)),
     'takes.trash': async ({ takeIds }) => ({ trashed: (await services.generation.trash(takeIds)).map((t) => t.id) }),
     'takes.restore': async ({ takeIds }) => (await services.generation.restore(takeIds)).map(toTakeView),
+    'takes.reveal': async ({ takeId }) => {
+      const take = await services.generation.get(takeId);
+      const file = path.join(services.generation.takeDir(takeId), take.status === 'done' ? take.files.video : 'take.json');
+      if (!host.revealPath)
+        throw new ApiError('UNSUPPORTED', 'The file manager can be opened only from the desktop app; download the take instead');
+      host.revealPath(file);
+      return { revealed: true };
+    },
+    'export.takes': async ({ exportId, format, outDir, takeIds, filter, append }) => {
+      const state = projects.current();
+      if (!state) throw new ApiError('NO_PROJECT', 'No project is open');
+      const takes = await selectTakes(new TakeStore(state.dir), state.document.shots, {
+        takeIds,
+        filter: filter && { shot: filter.shotId, minRating: filter.minRating, flaggedOnly: filter.flaggedOnly, modelId: filter.modelId },
+      });
+      const abort = new AbortController();
+      runningExports.set(exportId, abort);
+      const label = `Exporting ${takes.length} take${takes.length === 1 ? '' : 's'} (${format})`;
+      try {
+        return await exportTakes({
+          format,
+          outDir,
+          takes,
+          append,
+          signal: abort.signal,
+          onProgress: (fraction, what) => services.reportTask({ id: exportId, label: `${label}: ${what}`, fraction, done: false }),
+        });
+      } finally {
+        runningExports.delete(exportId);
+        services.reportTask({ id: exportId, label, fraction: 1, done: true });
+      }
+    },
+    'export.cancel': async ({ exportId }) => {
+      const abort = runningExports.get(exportId);
+      abort?.abort();
+      return { cancelled: abort !== undefined };
+    },
     'takes.rerun': async ({ takeId, seed }) => toTakeView(await services.generation.rerun(takeId, seed)),
     'dialog.pickFile': async ({ title, filter }) => {
       if (!host.pickFile) throw new ApiError('UNSUPPORTED', 'File dialogs exist only in the desktop app; type the file path instead');

@@ -10,6 +10,7 @@ import { ProjectService } from '../services/project-service';
 import { SettingsStore } from '../services/settings-store';
 import { createStudio, type Studio } from '../studio';
 import { ensureRendererBuilt } from './ensure-build';
+import { registerExport } from './export-command';
 import { registerGenerate } from './generate-command';
 import { registerImportSamples } from './import-samples-command';
 import { registerMetrics } from './metrics-command';
@@ -53,6 +54,7 @@ export function buildCli(): Command {
   registerModels(program);
   registerGenerate(program);
   registerMetrics(program);
+  registerExport(program);
 
   program
     .command('serve')

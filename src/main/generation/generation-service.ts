@@ -65,6 +65,9 @@ export interface EnqueueRequest {
   count: number;
 }
 
+/** The render's camera and hand poses, copied beside the conditioning videos (export reads them). */
+const POSES_FILE = 'poses.json';
+
 const INTERRUPTED = 'The studio stopped while this take was running; it was queued again.';
 
 /**
@@ -202,7 +205,8 @@ export class GenerationService {
         // The conditioning as it is now: re-rendering the shot later must not change what this take was made from.
         await copyWritable(sources.staticVideo, path.join(dir, 'static.mp4'));
         await copyWritable(sources.handsVideo, path.join(dir, 'hands.mp4'));
-        const take = newTakeRecord({
+        if (sources.poses) await copyWritable(sources.poses, path.join(dir, POSES_FILE));
+        const queued = newTakeRecord({
           id,
           shotId: shot.id,
           name: `${shot.name} take ${number++}`,
@@ -210,6 +214,7 @@ export class GenerationService {
           model: { id: m.id, name: m.name, version: m.version, baseline: m.baseline, hash },
           appVersion: this.opts.appVersion,
         });
+        const take = sources.poses ? { ...queued, files: { ...queued.files, poses: POSES_FILE } } : queued;
         await store.write(take);
         this.takes.set(id, take);
         created.push(take);
@@ -308,10 +313,10 @@ export class GenerationService {
     const dir = store.dirOf(id);
     await fs.mkdir(dir, { recursive: true });
     try {
-      for (const file of [source.files.staticVideo, source.files.handsVideo]) {
+      for (const file of [source.files.staticVideo, source.files.handsVideo, ...(source.files.poses ? [source.files.poses] : [])]) {
         await copyWritable(path.join(store.dirOf(source.id), file), path.join(dir, file));
       }
-      const take = newTakeRecord({
+      const fresh = newTakeRecord({
         id,
         shotId: source.shotId,
         name: shot && source.shotId ? `${shot.name} take ${this.nextTakeNumber(source.shotId)}` : `${source.name} (re-run)`,
@@ -320,6 +325,7 @@ export class GenerationService {
         appVersion: this.opts.appVersion,
         rerunOf: source.id,
       });
+      const take = source.files.poses ? { ...fresh, files: { ...fresh.files, poses: source.files.poses } } : fresh;
       await store.write(take);
       this.takes.set(id, take);
       this.opts.onTake(take);
@@ -370,9 +376,13 @@ export class GenerationService {
     projectDir: string,
     shotId: string,
     fromFiles: { staticVideo: string; handsVideo: string } | undefined,
-  ): Promise<{ staticVideo: string; handsVideo: string }> {
+  ): Promise<{ staticVideo: string; handsVideo: string; poses: string | null }> {
     if (fromFiles) {
-      return { staticVideo: path.join(projectDir, fromFiles.staticVideo), handsVideo: path.join(projectDir, fromFiles.handsVideo) };
+      return {
+        staticVideo: path.join(projectDir, fromFiles.staticVideo),
+        handsVideo: path.join(projectDir, fromFiles.handsVideo),
+        poses: null,
+      };
     }
     const latest = await this.opts.renders.latest(shotId);
     if (!latest) {
@@ -380,7 +390,11 @@ export class GenerationService {
         field: 'shotId',
       });
     }
-    return { staticVideo: path.join(projectDir, latest.staticVideo), handsVideo: path.join(projectDir, latest.handsVideo) };
+    return {
+      staticVideo: path.join(projectDir, latest.staticVideo),
+      handsVideo: path.join(projectDir, latest.handsVideo),
+      poses: path.join(projectDir, latest.poses),
+    };
   }
 
   private async save(take: TakeRecord, store = this.requireStore()): Promise<TakeRecord> {

@@ -35,16 +35,7 @@ export class TakeStore {
   }
 
   async read(id: string): Promise<TakeRecord> {
-    const file = path.join(this.dirOf(id), TAKE_FILE);
-    const read = await readJsonFile(file);
-    if (read.kind === 'missing') throw new ApiError('NOT_FOUND', `No take ${id} in this project`, { file });
-    if (read.kind === 'unparsable') throw new ApiError('PROJECT_INVALID', `${file}: ${read.message}`, { file });
-    const parsed = TakeRecord.safeParse(read.value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ApiError('PROJECT_INVALID', `${file}: ${issue ? `${formatIssuePath(issue.path)}: ${issue.message}` : 'invalid'}`, { file });
-    }
-    return parsed.data;
+    return readTakeFolder(this.dirOf(id));
   }
 
   async list(): Promise<{ takes: TakeRecord[]; unreadable: UnreadableTake[] }> {
@@ -63,4 +54,18 @@ export class TakeStore {
     takes.sort((a, b) => a.timings.queuedAt.localeCompare(b.timings.queuedAt) || a.name.localeCompare(b.name));
     return { takes, unreadable };
   }
+}
+
+/** A take folder's take.json, checked; errors name the file (and the field). */
+export async function readTakeFolder(dir: string): Promise<TakeRecord> {
+  const file = path.join(dir, TAKE_FILE);
+  const read = await readJsonFile(file);
+  if (read.kind === 'missing') throw new ApiError('NOT_FOUND', `${file}: not found (a take folder holds a ${TAKE_FILE})`, { file });
+  if (read.kind === 'unparsable') throw new ApiError('PROJECT_INVALID', `${file}: ${read.message}`, { file });
+  const parsed = TakeRecord.safeParse(read.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError('PROJECT_INVALID', `${file}: ${issue ? `${formatIssuePath(issue.path)}: ${issue.message}` : 'invalid'}`, { file });
+  }
+  return parsed.data;
 }

@@ -250,6 +250,40 @@ export const calls = {
     z.array(TakeView),
     "Bring takes back from the project's trash.",
   ),
+  'takes.reveal': call(
+    TakeId,
+    z.object({ revealed: z.boolean() }),
+    "Show the take's video in the system file manager (desktop app; the web host answers UNSUPPORTED and the UI offers a download).",
+  ),
+  'export.takes': call(
+    z
+      .object({
+        /** Chosen by the client, so it can cancel the export while it runs. */
+        exportId: z.uuid(),
+        format: z.enum(['lerobot', 'dwm', 'plain']),
+        outDir: AbsPath.refine(isAbsolutePath, 'must be an absolute path'),
+        /** These takes; or, when absent, every finished take that passes the filter. */
+        takeIds: z.array(z.uuid()).min(1).max(10_000).optional(),
+        filter: z
+          .object({
+            shotId: z.uuid().optional(),
+            minRating: z.int().min(0).max(5).optional(),
+            flaggedOnly: z.boolean().optional(),
+            modelId: z.string().max(100).optional(),
+          })
+          .strict()
+          .optional(),
+        append: z.boolean().default(false),
+      })
+      .strict(),
+    z.object({ outDir: z.string(), format: z.enum(['lerobot', 'dwm', 'plain']), takes: z.int().min(0) }),
+    'Export finished takes as a LeRobot v3.0 dataset, the DWM reference layout, or plain MP4 + JSON; progress comes as task.progress (id = exportId); written to a temporary folder and moved into place when complete.',
+  ),
+  'export.cancel': call(
+    z.object({ exportId: z.uuid() }).strict(),
+    z.object({ cancelled: z.boolean() }),
+    'Cancel a running export; nothing is written.',
+  ),
   'takes.rerun': call(
     z.object({ takeId: z.uuid(), seed: Seed.optional() }).strict(),
     TakeView,

@@ -84,6 +84,8 @@ export const TakeRecord = z.object({
     staticVideo: z.string(),
     handsVideo: z.string(),
     video: z.string(),
+    /** The camera and hands per frame (a copy of the render's poses.json); absent when the conditioning came from video files. */
+    poses: z.string().optional(),
     /** Bin thumbnails, made once the take is done. */
     poster: z.string().optional(),
     preview: z.string().optional(),

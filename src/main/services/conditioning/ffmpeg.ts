@@ -84,10 +84,18 @@ export interface ProcessResult {
 /** Keep only the end of a chatty stderr: errors are at the end, and memory stays bounded. */
 export const STDERR_KEEP = 32 * 1024;
 
-/** Run a program to completion, collecting stdout (bytes) and the end of stderr. Rejects only when it cannot be started. */
-export function runProcess(command: string, args: string[]): Promise<ProcessResult> {
+/**
+ * Run a program to completion, collecting stdout (bytes) and the end of stderr. Rejects only
+ * when it cannot be started, or (with a signal) when it is aborted: then the program is killed
+ * and the promise rejects with the abort reason.
+ */
+export function runProcess(command: string, args: string[], signal?: AbortSignal): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...(signal ? { signal } : {}) });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -95,8 +103,11 @@ export function runProcess(command: string, args: string[]): Promise<ProcessResu
     child.stderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_KEEP);
     });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr }));
+    child.on('error', (err) => reject(signal?.aborted ? signal.reason : err));
+    child.on('close', (code, killedBy) => {
+      if (signal?.aborted) reject(signal.reason);
+      else resolve({ code, signal: killedBy, stdout: Buffer.concat(out), stderr });
+    });
   });
 }
 
@@ -142,7 +153,8 @@ const ProbeJson = z.object({
   format: z.looseObject({ format_name: z.string().optional(), duration: z.string().optional() }).optional(),
 });
 
-function parseRate(rate: string | undefined): number {
+/** An ffprobe rate such as '8/1' or '30000/1001' as a number; 0 when absent or malformed. */
+export function parseRate(rate: string | undefined): number {
   const m = /^(\d+)(?:\/(\d+))?$/.exec(rate ?? '');
   if (!m) return 0;
   const den = m[2] === undefined ? 1 : Number(m[2]);

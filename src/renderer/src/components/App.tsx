@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { HeadlessRender } from '../conditioning/HeadlessRender';
 import { useStudio } from '../state/studio-store';
 import { TimelinePanel } from '../timeline/TimelinePanel';
+import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
 import { OpenFailureBanner } from './OpenFailureBanner';
 import { ProjectDialog } from './ProjectDialog';
@@ -39,6 +40,7 @@ export function App() {
       {dialog === 'settings' ? <SettingsDialog /> : null}
       {dialog === 'import' ? <ImportDialog /> : null}
       {dialog === 'samples' ? <SamplesDialog /> : null}
+      {dialog === 'export' ? <ExportDialog /> : null}
       <Toasts />
       <HeadlessRender />
     </div>

@@ -30,6 +30,14 @@ export function Toolbar() {
         <button type="button" onClick={() => runCommand('project.close')} disabled={!project} title="Close project">
           Close
         </button>
+        <button
+          type="button"
+          onClick={() => useStudio.getState().setDialog('export')}
+          disabled={!project}
+          title="Export finished takes: LeRobot dataset, DWM reference layout, or plain files"
+        >
+          Export takes…
+        </button>
       </nav>
       <nav className="toolbar-group" aria-label="History">
         <button type="button" onClick={() => runCommand('edit.undo')} disabled={!canUndo} title={`Undo (${mod}Z)`} aria-label="Undo">

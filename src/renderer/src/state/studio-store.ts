@@ -7,7 +7,7 @@ import { api, onConnectionChange } from '../api';
 import { pickMainSceneFile, SCENE_EXTENSIONS, uploadFiles } from '../api/upload';
 import { History } from './history';
 
-export type DialogKind = 'new' | 'open' | 'settings' | 'import' | 'samples';
+export type DialogKind = 'new' | 'open' | 'settings' | 'import' | 'samples' | 'export';
 export interface Toast {
   id: number;
   kind: 'info' | 'error';
