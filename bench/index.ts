@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchBin } from './bin.bench';
 import { benchConditioning } from './conditioning.bench';
 import { benchExport } from './export.bench';
 import { benchGeneration } from './generation.bench';
@@ -21,6 +22,7 @@ async function main() {
     ['Generation pipeline', benchGeneration],
     ['Take metrics', benchMetrics],
     ['Export', benchExport],
+    ['Shot bin (100 takes)', benchBin],
   ];
   const only = process.argv[2];
   for (const [title, run] of sections) {

@@ -2,30 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHost, startHost, tempDir } from './harness';
+import { invokeApi, type RunningHost, startHost, tempDir } from './harness';
 
 /** The generation calls over the web host's HTTP API, as a script or another client would use them. */
 describe('generation API over HTTP', () => {
   let host: RunningHost;
-  let token: string;
   let shotId: string;
 
-  type Reply = { ok: boolean; value?: unknown; error?: { code: string; message: string; field?: string } };
-  async function invoke(name: string, input: unknown): Promise<{ status: number; body: Reply }> {
-    const r = await fetch(`${host.url}/api/invoke/${name}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify(input),
-    });
-    return { status: r.status, body: (await r.json()) as Reply };
-  }
+  const invoke = (name: string, input: unknown) => invokeApi(host, name, input);
 
   beforeAll(async () => {
     const project = path.join(await tempDir('gen-api'), 'p');
     const home = await tempDir('gen-api-home');
     execFileSync(process.execPath, ['bin/dwm-studio.mjs', 'new', project], { env: { ...process.env, DWM_STUDIO_HOME: home } });
     host = await startHost({ home, project });
-    token = new URL(host.openUrl).searchParams.get('token') as string;
     const current = await invoke('project.current', {});
     shotId = (current.body.value as { document: { shots: { id: string }[] } }).document.shots[0]?.id ?? '';
   });
@@ -102,7 +92,6 @@ describe('generation API over HTTP', () => {
     expect((await onDisk(shortId)).status).toBe('queued');
 
     host = await startHost({ home, project: doc.dir });
-    token = new URL(host.openUrl).searchParams.get('token') as string;
     const again = await statusOf(longId);
     expect(again?.message).toMatch(/stopped while this take was running/);
     await until('long take running again', async () => (await statusOf(longId))?.attempts === 2);

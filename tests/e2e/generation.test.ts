@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo } from '../../src/main/services/conditioning/ffmpeg';
-import { launchBrowser, newPage, RESULTS_DIR, type RunningHost, screenshot, startHost, tempDir } from './harness';
+import { launchBrowser, newPage, poll, RESULTS_DIR, type RunningHost, screenshot, startHost, TAKE_FAILURE, tempDir } from './harness';
 
 /**
  * Generation through the shot bin with the bundled baseline model: Generate on the demo
@@ -16,28 +16,6 @@ const BASELINE_LABEL = 'Baseline: hand overlay, no learned dynamics';
  * Poll an expression in the page (a string: the studio's CSP forbids the eval that
  * waitForFunction would need). `fail` is checked first, so a failed take ends the wait at once.
  */
-async function poll<T>(page: Page, expr: string, what: string, timeoutMs: number, fail?: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (fail) {
-      const problem = await page.evaluate(fail);
-      if (problem) throw new Error(`while waiting for ${what}: ${String(problem)}`);
-    }
-    const value = (await page.evaluate(expr)) as T;
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A failed take card or an error toast, as text; null while neither exists. */
-const FAILURE = `(() => {
-  const failed = document.querySelector('[data-testid=take-card][data-status=failed]');
-  if (failed) return 'a take failed: ' + failed.textContent;
-  const toast = document.querySelector('.toast.error');
-  return toast ? 'error toast: ' + toast.textContent : null;
-})()`;
-
 const VIDEO = `document.querySelector('[data-testid=take-video]')`;
 
 describe('generation in the browser', () => {
@@ -97,7 +75,7 @@ describe('generation in the browser', () => {
       })()`,
       'a running take with a progress bar',
       120_000,
-      FAILURE,
+      TAKE_FAILURE,
     );
     const running = Date.now();
     // The conditioning panel shows the render Generate made.
@@ -114,7 +92,7 @@ describe('generation in the browser', () => {
     ).catch(() => false);
     if (stepShown) await bin.screenshot({ path: path.join(RESULTS_DIR, 'generation-bin-step.png') });
 
-    await poll(page, `!!document.querySelector('[data-testid=take-card][data-status=done]')`, 'a done take', 120_000, FAILURE);
+    await poll(page, `!!document.querySelector('[data-testid=take-card][data-status=done]')`, 'a done take', 120_000, TAKE_FAILURE);
     const done = Date.now();
     console.log(
       `generation timing: click to render progress ${((rendered - started) / 1000).toFixed(1)} s, render + queue until running ${((running - rendered) / 1000).toFixed(1)} s, running until done ${((done - running) / 1000).toFixed(1)} s`,
@@ -189,7 +167,7 @@ describe('generation in the browser', () => {
       `document.querySelector('[data-testid=take-card][data-status=running]')?.getAttribute('data-take-id') ?? ''`,
       'the second take to run',
       60_000,
-      FAILURE,
+      TAKE_FAILURE,
     );
     const card = bin.locator(`[data-testid=take-card][data-take-id="${takeId}"]`);
     expect(await card.textContent()).toContain('60 steps');

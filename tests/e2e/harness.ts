@@ -106,3 +106,51 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function readJson(file: string): Promise<Record<string, unknown>> {
   return JSON.parse(await fs.readFile(file, 'utf8'));
 }
+
+/** Poll an expression in the page (a string: the studio's CSP forbids the eval that waitForFunction needs). */
+export async function poll<T>(page: Page, expr: string, what: string, timeoutMs: number, fail?: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (fail) {
+      const problem = await page.evaluate(fail);
+      if (problem) throw new Error(`while waiting for ${what}: ${String(problem)}`);
+    }
+    const value = (await page.evaluate(expr)) as T;
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A failed take card or an error toast, as text; null while neither exists. */
+export const TAKE_FAILURE = `(() => {
+  const failed = document.querySelector('[data-testid=take-card][data-status=failed]');
+  if (failed) return 'a take failed: ' + failed.textContent;
+  const toast = document.querySelector('.toast.error');
+  return toast ? 'error toast: ' + toast.textContent : null;
+})()`;
+
+export interface ApiReply {
+  ok: boolean;
+  value?: unknown;
+  error?: { code: string; message: string; field?: string };
+}
+
+/** Call the host's API over HTTP as a script would, with the token of its open URL. */
+export async function invokeApi(host: RunningHost, name: string, input: unknown): Promise<{ status: number; body: ApiReply }> {
+  const token = new URL(host.openUrl).searchParams.get('token') ?? '';
+  const r = await fetch(`${host.url}/api/invoke/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  });
+  return { status: r.status, body: (await r.json()) as ApiReply };
+}

@@ -7,12 +7,14 @@ import { contentSecurityPolicy } from '../../shared/security/csp';
 import { rendererBuildDir } from '../app-root';
 import { resolveInside } from '../services/fs/path-confinement';
 import type { Studio } from '../studio';
+import { APP_ORIGIN } from './window';
 
 /** Must run before app 'ready'. */
 export function registerPrivilegedSchemes(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-    { scheme: MEDIA_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+    // corsEnabled + the header below: the compare view reads video frames back from a canvas (difference heat map).
+    { scheme: MEDIA_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true } },
   ]);
 }
 
@@ -44,7 +46,10 @@ export function registerProtocols(studio: Studio): void {
     const rel = url.pathname.split('/').map(decodeURIComponent).join('/');
     try {
       const file = await studio.services.projects.resolveMedia(rel.replace(/^\/+/, ''));
-      return net.fetch(pathToFileURL(path.resolve(file)).toString(), { headers: request.headers });
+      const response = await net.fetch(pathToFileURL(path.resolve(file)).toString(), { headers: request.headers });
+      const headers = new Headers(response.headers);
+      headers.set('Access-Control-Allow-Origin', APP_ORIGIN);
+      return new Response(response.body, { status: response.status, headers });
     } catch (err) {
       const status = err instanceof ApiError && err.code === 'FORBIDDEN' ? 403 : 404;
       return new Response(err instanceof Error ? err.message : 'Not found', { status });

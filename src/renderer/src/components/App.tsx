@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { HeadlessRender } from '../conditioning/HeadlessRender';
+import { useTakes } from '../generation/takes-store';
 import { useStudio } from '../state/studio-store';
 import { TimelinePanel } from '../timeline/TimelinePanel';
 import { ExportDialog } from './ExportDialog';
@@ -20,6 +21,7 @@ import { ViewportPanel } from './ViewportPanel';
 export function App() {
   const init = useStudio((s) => s.init);
   const dialog = useStudio((s) => s.dialog);
+  const checkedTakes = useTakes((s) => s.checked);
   useEffect(() => {
     void init();
   }, [init]);
@@ -40,7 +42,7 @@ export function App() {
       {dialog === 'settings' ? <SettingsDialog /> : null}
       {dialog === 'import' ? <ImportDialog /> : null}
       {dialog === 'samples' ? <SamplesDialog /> : null}
-      {dialog === 'export' ? <ExportDialog /> : null}
+      {dialog === 'export' ? <ExportDialog selectedTakeIds={checkedTakes} /> : null}
       <Toasts />
       <HeadlessRender />
     </div>

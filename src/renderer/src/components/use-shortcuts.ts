@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { MenuCommand } from '../../../shared/api/contract';
 import { api } from '../api';
+import { undoInBin } from '../generation/takes-store';
 import { useStudio } from '../state/studio-store';
 
 function isTextField(el: Element | null): boolean {
@@ -24,6 +25,9 @@ export function runCommand(command: MenuCommand): void {
       void s.closeProject();
       break;
     case 'edit.undo':
+      // In the shot bin, undo restores the last deleted takes (the Electron menu's accelerator
+      // sends it here rather than to the page); elsewhere it is the document's undo.
+      if (undoInBin()) break;
       // In a text field, undo edits the text, as everywhere else.
       if (isTextField(document.activeElement)) document.execCommand('undo');
       else void s.undo();

@@ -1,10 +1,11 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Shot } from '../../../shared/animation/schema';
 import type { ModelList, ModelSummary } from '../../../shared/api/contract';
 import type { ProviderChoice } from '../../../shared/model/take';
 import { api } from '../api';
 import { useStudio } from '../state/studio-store';
 import { BASELINE_LABEL } from './labels';
+import { useTakes } from './takes-store';
 import { type GenerateRequest, useGenerate } from './use-generate';
 
 const PROVIDERS: { value: ProviderChoice; label: string }[] = [
@@ -62,6 +63,34 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the shot changes, not on every edit of it.
   useEffect(() => setO((prev) => ({ ...NO_OVERRIDES, provider: prev.provider, count: prev.count })), [shot.id]);
 
+  // "Use settings" on a take: its model, prompt, seed, steps, guidance and device fill the form (once per request).
+  const request = useTakes((s) => s.settingsRequest);
+  const root = useRef<HTMLDivElement>(null);
+  const applied = useRef(request?.seq ?? 0);
+  useEffect(() => {
+    if (!request || !list || request.seq === applied.current) return;
+    applied.current = request.seq;
+    const p = request.params;
+    const installed = list.models.some((m) => m.id === p.modelId);
+    if (installed) setModelId(p.modelId);
+    setO({
+      prompt: p.prompt,
+      negativePrompt: p.negativePrompt,
+      seed: String(p.seed),
+      steps: String(p.steps),
+      guidance: String(p.guidance),
+      provider: p.provider,
+      count: '1',
+    });
+    root.current?.scrollIntoView({ block: 'nearest' });
+    toast(
+      installed ? 'info' : 'error',
+      installed
+        ? `The settings of "${request.takeName}" are in the Generate form`
+        : `"${request.takeName}" was made with ${p.modelId}, which is not installed; its other settings are in the form`,
+    );
+  }, [request, list, toast]);
+
   const model = list?.models.find((m) => m.id === (modelId ?? list.defaultModelId)) ?? list?.models[0] ?? null;
   const set = (patch: Partial<Overrides>) => setO((prev) => ({ ...prev, ...patch }));
   const available = new Set(info?.inferenceBackends.filter((b) => b.available).map((b) => b.name) ?? []);
@@ -115,7 +144,7 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
   }
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the Ctrl+Enter shortcut works wherever focus is inside the form.
-    <div className="generate" data-testid="generate" onKeyDown={onKeyDown}>
+    <div className="generate" data-testid="generate" onKeyDown={onKeyDown} ref={root}>
       <div className="section-label">Generate · {shot.name}</div>
       <label className="gen-row" htmlFor={ids.model}>
         <span>Model</span>
