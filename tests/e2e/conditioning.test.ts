@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo, readVideoFramesRgba } from '../../src/main/services/conditioning/ffmpeg';
 import { DEFAULT_CONDITIONING_SPEC } from '../../src/shared/conditioning/spec';
-import { launchBrowser, newPage, type RunningHost, screenshot, startHost, tempDir } from './harness';
+import { createProjectInPage, launchBrowser, newPage, type RunningHost, screenshot, startHost, tempDir } from './harness';
 
 /**
  * Conditioning render of the demo shot through the UI (the right hand opens the top drawer;
@@ -30,11 +30,7 @@ describe('conditioning render in the browser', () => {
     ({ page } = await newPage(browser));
     dir = path.join(await tempDir('cond'), 'p');
     await page.goto(host.openUrl);
-    await page.getByRole('button', { name: 'Create a project' }).click();
-    await page.getByLabel('Name').fill('Conditioning');
-    await page.getByLabel('Folder (new or empty)').fill(dir);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByText('Loaded in').waitFor({ timeout: 60_000 });
+    await createProjectInPage(page, 'Conditioning', dir);
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,18 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo } from '../../src/main/services/conditioning/ffmpeg';
-import { launchBrowser, newPage, poll, RESULTS_DIR, type RunningHost, screenshot, startHost, TAKE_FAILURE, tempDir } from './harness';
+import {
+  createProjectInPage,
+  launchBrowser,
+  newPage,
+  poll,
+  RESULTS_DIR,
+  type RunningHost,
+  screenshot,
+  startHost,
+  TAKE_FAILURE,
+  tempDir,
+} from './harness';
 
 /**
  * Generation through the shot bin with the bundled baseline model: Generate on the demo
@@ -31,11 +42,7 @@ describe('generation in the browser', () => {
     ({ page, errors } = await newPage(browser));
     dir = path.join(await tempDir('gen'), 'p');
     await page.goto(host.openUrl);
-    await page.getByRole('button', { name: 'Create a project' }).click();
-    await page.getByLabel('Name').fill('Generation');
-    await page.getByLabel('Folder (new or empty)').fill(dir);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByText('Loaded in').waitFor({ timeout: 60_000 });
+    await createProjectInPage(page, 'Generation', dir);
   });
   afterAll(async () => {
     await browser?.close();

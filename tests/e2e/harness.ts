@@ -154,3 +154,12 @@ export async function invokeApi(host: RunningHost, name: string, input: unknown)
   });
   return { status: r.status, body: (await r.json()) as ApiReply };
 }
+
+/** Create a project from the start screen and wait until its sample room has loaded. */
+export async function createProjectInPage(page: Page, name: string, dir: string): Promise<void> {
+  await page.getByRole('button', { name: 'Create a project' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Folder (new or empty)').fill(dir);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.getByText('Loaded in').waitFor({ timeout: 60_000 });
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createProjectInPage,
   launchBrowser,
   newPage,
   poll,
@@ -52,11 +53,7 @@ describe('shot bin', () => {
     ({ page, errors } = await newPage(browser));
     dir = path.join(await tempDir('bin'), 'p');
     await page.goto(host.openUrl);
-    await page.getByRole('button', { name: 'Create a project' }).click();
-    await page.getByLabel('Name').fill('Shot bin');
-    await page.getByLabel('Folder (new or empty)').fill(dir);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByText('Loaded in').waitFor({ timeout: 60_000 });
+    await createProjectInPage(page, 'Shot bin', dir);
     bin = page.getByRole('complementary', { name: 'Shot bin' });
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { describeRoom } from '../../src/main/services/scenes/room-generator';
 import { sampleShot } from '../../src/shared/animation/sample';
 import type { Shot } from '../../src/shared/animation/schema';
 import { exportCameraJson } from '../../src/shared/trajectory/camera-json';
-import { launchBrowser, newPage, type RunningHost, readJson, screenshot, startHost, tempDir } from './harness';
+import { createProjectInPage, launchBrowser, newPage, type RunningHost, readJson, screenshot, startHost, tempDir } from './harness';
 
 /**
  * Authoring a shot in the browser, by UI actions only: new shot, key the camera and the
@@ -45,11 +45,7 @@ describe('timeline authoring in the browser', () => {
     ({ page, errors } = await newPage(browser));
     dir = path.join(await tempDir('timeline'), 'drawer');
     await page.goto(host.openUrl);
-    await page.getByRole('button', { name: 'Create a project' }).click();
-    await page.getByLabel('Name').fill('Drawer shots');
-    await page.getByLabel('Folder (new or empty)').fill(dir);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByText('Loaded in').waitFor({ timeout: 60_000 });
+    await createProjectInPage(page, 'Drawer shots', dir);
   });
   afterAll(async () => {
     await browser?.close();
