@@ -4,10 +4,10 @@ Skipped, with the reason printed, when lerobot cannot be imported. lerobot is no
 requirements.txt: it pins torch < 2.11 (0.4.x) and needs Python >= 3.12 from 0.5 on, so it is
 installed by hand into a separate environment, e.g. for Python 3.11:
 
-    python3.11 -m venv /tmp/lerobotvenv
-    /tmp/lerobotvenv/bin/pip install torch==2.13.0                 # the CPU build
-    /tmp/lerobotvenv/bin/pip install --no-deps lerobot==0.4.4
-    /tmp/lerobotvenv/bin/pip install "datasets>=4,<5" "huggingface-hub>=0.34.2,<0.36" "av>=15,<16" \
+    python3.11 -m venv .venv-lerobot
+    .venv-lerobot/bin/pip install torch==2.13.0                 # the CPU build
+    .venv-lerobot/bin/pip install --no-deps lerobot==0.4.4
+    .venv-lerobot/bin/pip install "datasets>=4,<5" "huggingface-hub>=0.34.2,<0.36" "av>=15,<16" \
         "accelerate>=1.10,<2" jsonlines einops opencv-python-headless draccus==0.10.0 gymnasium \
         termcolor deepdiff "imageio[ffmpeg]" "setuptools<81" torchcodec==0.13.0 pytest pandas pyarrow
 

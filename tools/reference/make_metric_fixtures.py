@@ -4,9 +4,9 @@ Writes tests/fixtures/metrics/*.json, which tests/unit/metrics/reference.test.ts
 
 Run from the repository root:
 
-    python3 -m venv /tmp/metricsvenv
-    /tmp/metricsvenv/bin/pip install -r tools/reference/requirements-metrics.txt
-    /tmp/metricsvenv/bin/python tools/reference/make_metric_fixtures.py
+    python3 -m venv .venv-metrics
+    .venv-metrics/bin/pip install -r tools/reference/requirements-metrics.txt
+    .venv-metrics/bin/python tools/reference/make_metric_fixtures.py
 
 Two fixtures:
 

@@ -4,9 +4,9 @@ Writes tests/fixtures/schedulers/*.json, which tests/unit/pipeline/schedulers.te
 
 Run from the repository root:
 
-    python3 -m venv /tmp/refvenv
-    /tmp/refvenv/bin/pip install -r tools/reference/requirements.txt
-    /tmp/refvenv/bin/python tools/reference/make_scheduler_fixtures.py
+    python3 -m venv .venv-reference
+    .venv-reference/bin/pip install -r tools/reference/requirements.txt
+    .venv-reference/bin/python tools/reference/make_scheduler_fixtures.py
 
 The output is deterministic (fixed seeds, CPU, float64 stepping), so rerunning it with the pinned
 versions rewrites identical files. It finishes by running the repository's biome formatter on them
