@@ -5,7 +5,6 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { newTakeRecord, ProviderChoice, TAKE_FILE, type TakeRecord } from '../../shared/model/take';
 import { APP_VERSION, defaultUserDataDir } from '../app-meta';
 import { bundledModelsDir } from '../app-root';
-import { copyWritable } from '../generation/generation-service';
 import { pipelineInputOf } from '../generation/take-input';
 import { bundleHash } from '../models/bundle';
 import { resolveModel } from '../models/model-registry';
@@ -13,6 +12,7 @@ import { CancelledError, runPipeline } from '../pipeline/pipeline';
 import { providerLabel } from '../pipeline/providers';
 import { SessionCache } from '../pipeline/sessions';
 import { writeJsonAtomic } from '../services/fs/atomic-write';
+import { copyWritable } from '../services/fs/copy-writable';
 import { SettingsStore } from '../services/settings-store';
 
 export interface GenerateOptions {

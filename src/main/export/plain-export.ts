@@ -1,10 +1,10 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CONDITIONING_POSES_CONVENTION } from '../../shared/conditioning/poses';
 import { handKeypoints, KEYPOINT_NAMES } from '../../shared/hand/keypoints';
 import { HAND_SIDES } from '../../shared/hand/mano';
 import { quatToAxisAngle } from '../../shared/trajectory/math';
 import { writeFileAtomic } from '../services/fs/atomic-write';
+import { copyWritable } from '../services/fs/copy-writable';
 import { type ExportableTake, exportId, readTakePoses } from './take-episode';
 
 export const PLAIN_FORMAT = 'dwm-studio.take-export';
@@ -17,8 +17,7 @@ export const PLAIN_FORMAT = 'dwm-studio.take-export';
 export async function writePlainTake(t: ExportableTake, outDir: string): Promise<string[]> {
   const id = exportId(t.take);
   const video = path.join(outDir, `${id}.mp4`);
-  await fs.copyFile(path.join(t.dir, t.take.files.video), video);
-  await fs.chmod(video, 0o644);
+  await copyWritable(path.join(t.dir, t.take.files.video), video);
   const poses = await readTakePoses(t);
   const doc = {
     format: PLAIN_FORMAT,

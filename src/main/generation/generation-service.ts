@@ -16,6 +16,7 @@ import { discoverModels, type ModelListing } from '../models/model-registry';
 import { providerCandidates } from '../pipeline/providers';
 import { probeVideo } from '../services/conditioning/ffmpeg';
 import type { RenderService } from '../services/conditioning/render-service';
+import { copyWritable } from '../services/fs/copy-writable';
 import { listInferenceBackends } from '../services/inference-backends';
 import type { ProjectService } from '../services/project-service';
 import type { SettingsStore } from '../services/settings-store';
@@ -531,12 +532,6 @@ export class GenerationService {
   private emitProgress(take: TakeRecord, p: Omit<TakeProgress, 'takeId' | 'shotId'>): void {
     this.opts.onProgress({ ...p, takeId: take.id, shotId: take.shotId });
   }
-}
-
-/** copyFile keeps the source's mode; a read-only sample must not make the take's copy read-only. */
-export async function copyWritable(from: string, to: string): Promise<void> {
-  await fs.copyFile(from, to);
-  await fs.chmod(to, 0o644);
 }
 
 /** Refuse at once what the pipeline would refuse later: a take queued behind others should not fail an hour from now. */

@@ -23,11 +23,6 @@ export class TakeStore {
     return path.join(this.root, TAKES_DIR, id);
   }
 
-  /** Path of a take's file relative to the project (what the media route serves). */
-  relative(id: string, file: string): string {
-    return `${TAKES_DIR}/${id}/${file}`;
-  }
-
   async write(take: TakeRecord): Promise<void> {
     const checked = TakeRecord.parse(take);
     await fs.mkdir(this.dirOf(take.id), { recursive: true });

@@ -13,41 +13,18 @@ export const PREVIEW_FILE = 'preview.webp';
 export async function makeThumbnails(takeDir: string, video: string, frames: number): Promise<{ poster: string; preview: string }> {
   const tools = await findFfmpeg();
   const input = path.join(takeDir, video);
-  const middle = Math.floor(frames / 2);
-  const poster = await runProcess(tools.ffmpeg, [
-    '-v',
-    'error',
-    '-nostdin',
-    '-y',
-    '-i',
-    input,
+  const encode = async (what: string, output: string, args: string[]) => {
+    const r = await runProcess(tools.ffmpeg, ['-v', 'error', '-nostdin', '-y', '-i', input, ...args, path.join(takeDir, output)]);
+    if (r.code !== 0) throw new Error(`${input}: ${what} failed (${stderrTail(r.stderr)})`);
+  };
+  await encode('poster frame', POSTER_FILE, [
     '-vf',
-    `select=eq(n\\,${middle}),scale=240:-2`,
+    `select=eq(n\\,${Math.floor(frames / 2)}),scale=240:-2`,
     '-frames:v',
     '1',
     '-q:v',
     '4',
-    path.join(takeDir, POSTER_FILE),
   ]);
-  if (poster.code !== 0) throw new Error(`${input}: poster frame failed (${stderrTail(poster.stderr)})`);
-  const preview = await runProcess(tools.ffmpeg, [
-    '-v',
-    'error',
-    '-nostdin',
-    '-y',
-    '-i',
-    input,
-    '-vf',
-    'scale=160:-2',
-    '-c:v',
-    'libwebp_anim',
-    '-loop',
-    '0',
-    '-quality',
-    '60',
-    '-an',
-    path.join(takeDir, PREVIEW_FILE),
-  ]);
-  if (preview.code !== 0) throw new Error(`${input}: animated preview failed (${stderrTail(preview.stderr)})`);
+  await encode('animated preview', PREVIEW_FILE, ['-vf', 'scale=160:-2', '-c:v', 'libwebp_anim', '-loop', '0', '-quality', '60', '-an']);
   return { poster: POSTER_FILE, preview: PREVIEW_FILE };
 }

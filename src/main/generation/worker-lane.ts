@@ -35,14 +35,6 @@ export class WorkerLane {
 
   constructor(private readonly opts: LaneOptions) {}
 
-  get busy(): boolean {
-    return this.current !== null;
-  }
-
-  get processRunning(): boolean {
-    return this.channel !== null;
-  }
-
   run(job: WorkerJob, onProgress: (p: ProgressReport) => void): Promise<JobOutcome> {
     if (this.current) return Promise.reject(new Error('this lane is already running a job'));
     this.clearIdle();

@@ -39,10 +39,6 @@ export class SessionCache {
     return this.notice;
   }
 
-  get loadedBundle(): string | null {
-    return this.bundleDir;
-  }
-
   async get(bundle: ModelBundle, name: GraphName, candidates: string[]): Promise<LoadedGraph> {
     const key = candidates.join(',');
     if (this.bundleDir !== bundle.dir || this.candidatesKey !== key) {

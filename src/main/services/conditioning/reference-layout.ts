@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import { type ConditioningSpec, DEFAULT_CONDITIONING_SPEC } from '../../../shared/conditioning/spec';
+import { copyWritable } from '../fs/copy-writable';
 import { type FfmpegTools, findFfmpeg, probeVideo, type VideoProbe } from './ffmpeg';
 import { fsyncDir, fsyncFile } from './fs-sync';
 import { ioError } from './io-errors';
@@ -195,9 +196,7 @@ function checkExportable(samples: readonly ExportableSample[]): void {
 
 async function copyInto(source: string, target: string): Promise<void> {
   try {
-    await fs.copyFile(source, target);
-    // copyFile keeps the source's mode; read-only inputs must not make read-only outputs.
-    await fs.chmod(target, 0o644);
+    await copyWritable(source, target);
     await fsyncFile(target);
   } catch (err) {
     throw ioError(target, `copying ${source}`, err);
