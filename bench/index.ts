@@ -4,6 +4,7 @@ import { benchConditioning } from './conditioning.bench';
 import { benchExport } from './export.bench';
 import { benchGeneration } from './generation.bench';
 import { benchMetrics } from './metrics.bench';
+import { benchParity } from './parity.bench';
 import { benchTimeline } from './timeline.bench';
 import { benchViewport } from './viewport.bench';
 
@@ -23,6 +24,7 @@ async function main() {
     ['Take metrics', benchMetrics],
     ['Export', benchExport],
     ['Shot bin (100 takes)', benchBin],
+    ['PyTorch reference vs studio (tiny DWM graphs)', benchParity],
   ];
   const only = process.argv[2];
   for (const [title, run] of sections) {

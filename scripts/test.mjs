@@ -2,8 +2,9 @@
 // one closing line that counts tests: 'N passed, N failed, N skipped'.
 // Steps: typecheck, lint, unit tests (vitest), build (electron-vite), end-to-end tests
 // (vitest + playwright-core driving the system's Chromium against the real web host), and the
-// Python checks of exported datasets (pytest with pyarrow and pandas; DWM_PYTHON names the
-// interpreter, .ci/run makes a virtual environment with tests/python/requirements.txt).
+// Python checks: exported datasets (tests/python: pytest with pyarrow and pandas) and the
+// checkpoint exporter with its PyTorch parity tests (tools/dwm_export: torch, diffusers). DWM_PYTHON
+// names the interpreter; .ci/run makes a virtual environment with both requirements files.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,21 +52,24 @@ function vitest(label, project) {
   }
 }
 
-/** pytest's summary line, e.g. '9 passed, 1 skipped in 5.1s'. */
-function pytest(label) {
+/**
+ * One pytest suite, run from `dir` (so its pytest.ini applies), counted from pytest's summary
+ * line, e.g. '9 passed, 1 skipped in 5.1s'. `needs` are the modules probed first: without them
+ * the suite is skipped with the install command, never silently.
+ */
+function pytest(label, dir, needs, requirements) {
   const python = process.env.DWM_PYTHON || 'python3';
-  const probe = spawnSync(python, ['-c', 'import pytest, pyarrow, pandas, numpy'], { cwd: root });
+  const cwd = path.join(root, dir);
+  const probe = spawnSync(python, ['-c', `import ${needs.join(', ')}`], { cwd });
   if (probe.status !== 0) {
-    console.log(
-      `\n=== ${label}: SKIPPED: ${python} lacks pytest, pyarrow, pandas or numpy (pip install -r tests/python/requirements.txt, or set DWM_PYTHON)`,
-    );
+    console.log(`\n=== ${label}: SKIPPED: ${python} lacks one of ${needs.join(', ')} (pip install -r ${requirements}, or set DWM_PYTHON)`);
     totals.skipped += 1;
     return;
   }
   const started = Date.now();
   console.log(`\n=== ${label}`);
-  const r = spawnSync(python, ['-m', 'pytest', 'tests/python', '-q', '-rs', '-p', 'no:cacheprovider'], {
-    cwd: root,
+  const r = spawnSync(python, ['-m', 'pytest', '.', '-q', '-rs', '-p', 'no:cacheprovider'], {
+    cwd,
     encoding: 'utf8',
     env: process.env,
   });
@@ -97,7 +101,15 @@ const steps = {
   unit: () => vitest('unit tests', 'unit'),
   build: () => check('build (electron-vite)', bin('electron-vite'), ['build']),
   e2e: () => vitest('end-to-end tests (Chromium + web host)', 'e2e'),
-  python: () => pytest('dataset checks (pytest, pyarrow)'),
+  python: () => {
+    pytest('dataset checks (pytest, pyarrow)', 'tests/python', ['pytest', 'pyarrow', 'pandas', 'numpy'], 'tests/python/requirements.txt');
+    pytest(
+      'checkpoint export and PyTorch parity (pytest, torch)',
+      'tools/dwm_export',
+      ['pytest', 'torch', 'diffusers', 'transformers', 'peft', 'onnx'],
+      'tools/dwm_export/requirements.txt',
+    );
+  },
 };
 
 for (const [name, step] of Object.entries(steps)) {

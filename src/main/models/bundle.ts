@@ -106,7 +106,8 @@ export async function bundleHash(bundle: ModelBundle): Promise<string> {
 function hashFile(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
-    createReadStream(file)
+    // 4 MiB reads instead of the default 64 KiB: measured 1.8 s instead of 3.3-3.8 s for a 2.5 GB file.
+    createReadStream(file, { highWaterMark: 4 << 20 })
       .on('data', (chunk) => h.update(chunk))
       .on('error', reject)
       .on('end', () => resolve(h.digest('hex')));

@@ -44,8 +44,12 @@ export interface PipelineHooks {
   sessions: SessionCache;
   signal?: AbortSignal;
   onProgress?: (p: ProgressReport) => void;
+  /** Parity hooks (tools/dwm_export): the seeded starting latents, [C, F', H', W'] scaled by the scheduler's init sigma. */
+  onInitialLatents?: (latents: Float32Array) => void;
   /** Test hook: the final latents after each step (for parity checks). */
   onStepLatents?: (step: number, latents: Float32Array) => void;
+  /** Parity hook: the decoder's output [1, 3, F, H, W] in [-1, 1], before it is rounded to 8-bit frames. */
+  onDecoded?: (video: Float32Array) => void;
 }
 
 /** The user cancelled; nothing was written. */
@@ -117,6 +121,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
 
   const scheduler = createScheduler(m.scheduler, input.steps);
   let latents = new SeededRng(input.seed).normalArray(latentSize, scheduler.initNoiseSigma);
+  hooks.onInitialLatents?.(latents);
   const totalChannels = c + conditioningChannels(m);
   const plane = lh * lw;
   const itemSize = totalChannels * lf * plane;
@@ -180,6 +185,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       `${path.join(input.bundle.dir, m.graphs.vaeDecoder.file)}: decoded video has dims [${video?.dims.join(', ')}], expected [1, 3, ${frames}, ${height}, ${width}]`,
     );
   }
+  hooks.onDecoded?.(video.data as Float32Array);
   const rgba = tensorToFrames(video.data as Float32Array, frames, width, height);
   const decodeMs = performance.now() - tDecode;
   checkCancel();

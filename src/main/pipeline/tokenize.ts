@@ -36,7 +36,7 @@ export class PromptTokenizer {
   }
 
   encode(text: string): TokenizedPrompt {
-    const ids = this.tokenizer.encode(text).ids.slice(0, this.maxLength);
+    const ids = this.truncated(text);
     const out = new BigInt64Array(this.maxLength).fill(BigInt(this.padId));
     const mask = new BigInt64Array(this.maxLength);
     ids.forEach((id, i) => {
@@ -44,6 +44,29 @@ export class PromptTokenizer {
       mask[i] = 1n;
     });
     return { ids: out, attentionMask: mask };
+  }
+
+  /**
+   * Hugging Face truncation keeps the special tokens and cuts the text: T5's closing </s>
+   * survives a prompt longer than maxLength. Cutting the encoded ids instead would drop it,
+   * and the text encoder would see a sequence it never saw in training (found by the parity
+   * test in tools/dwm_export).
+   */
+  private truncated(text: string): number[] {
+    const withSpecial = this.tokenizer.encode(text).ids;
+    if (withSpecial.length <= this.maxLength) return withSpecial;
+    const plain = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    // The post-processor wraps the text as prefix + text + suffix (T5: no prefix, </s> suffix).
+    const extra = withSpecial.length - plain.length;
+    let prefix = -1;
+    for (let k = 0; k <= extra && prefix < 0; k++) if (plain.every((id, i) => withSpecial[k + i] === id)) prefix = k;
+    const suffix = extra - prefix;
+    if (prefix < 0 || suffix < 0 || prefix + suffix >= this.maxLength) return withSpecial.slice(0, this.maxLength);
+    return [
+      ...withSpecial.slice(0, prefix),
+      ...plain.slice(0, this.maxLength - prefix - suffix),
+      ...withSpecial.slice(withSpecial.length - suffix),
+    ];
   }
 }
 

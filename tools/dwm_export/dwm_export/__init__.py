@@ -1,0 +1,1 @@
+"""Export the published DWM checkpoints (CogVideoX-Fun + DWM LoRA) to DWM Studio model bundles."""
