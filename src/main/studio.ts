@@ -66,7 +66,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
   });
   const renders = new RenderService(
     projects,
-    async () => (await generation?.defaultModel().catch(() => null))?.manifest.conditioning ?? null,
+    async (modelId) => (await generation?.conditioningModel(modelId))?.manifest.conditioning ?? null,
   );
   generation = new GenerationService({
     projects,

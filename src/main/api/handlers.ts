@@ -7,7 +7,8 @@ import { exportTakes } from '../export/export-takes';
 import { selectTakes } from '../export/select-takes';
 import type { GenerationService } from '../generation/generation-service';
 import { TakeStore } from '../generation/take-store';
-import { toModelList, toTakeView } from '../generation/views';
+import { toModelList, toModelSummary, toTakeView } from '../generation/views';
+import { addModelFolder, inspectBundle } from '../models/add-model';
 import type { RenderService } from '../services/conditioning/render-service';
 import { listInferenceBackends } from '../services/inference-backends';
 import type { ProjectService } from '../services/project-service';
@@ -94,14 +95,32 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
       const opts = model ? { spec: model.manifest.conditioning } : {};
       return withTask(services.reportTask, `Importing samples from ${path.basename(dir)}`, () => projects.importSamples(dir, opts));
     },
-    'render.begin': async ({ shotId, pngs }) => services.renders.begin(shotId, { pngs }),
+    'render.begin': async ({ shotId, pngs, modelId }) => services.renders.begin(shotId, { pngs, modelId }),
     'render.finish': async ({ renderId }) => services.renders.finish(renderId),
     'render.abort': async ({ renderId }) => ({ aborted: await services.renders.abort(renderId) }),
-    'render.latest': async ({ shotId }) => services.renders.latest(shotId),
+    'render.latest': async ({ shotId, modelId }) => {
+      const spec = modelId === undefined ? undefined : (await services.generation.conditioningModel(modelId))?.manifest.conditioning;
+      return services.renders.latest(shotId, spec);
+    },
     'models.list': async () => {
       const listing = await services.generation.models();
       const fallback = await services.generation.defaultModel(listing).catch(() => null);
       return toModelList(listing, fallback?.manifest.id ?? null);
+    },
+    'models.validate': async ({ path: dir }) => {
+      const check = await inspectBundle(dir, await services.generation.models());
+      const usable = check.installed ?? check.bundle;
+      return {
+        dir: check.dir,
+        id: check.id,
+        problems: check.problems,
+        model: usable ? toModelSummary(usable) : null,
+        installed: !!check.installed,
+      };
+    },
+    'models.add': async ({ path: dir }) => {
+      const { bundle, added } = await addModelFolder(dir, await services.generation.models(), settings);
+      return { model: toModelSummary(bundle), added };
     },
     'takes.list': async ({ shotId }) => {
       const { takes, unreadable } = await services.generation.list(shotId);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { defaultUserDataDir } from '../app-meta';
 import { bundledModelsDir } from '../app-root';
 import { discoverModels } from '../models/model-registry';
+import { validateBundle } from '../models/validate-bundle';
 import { SessionCache } from '../pipeline/sessions';
 import { SettingsStore } from '../services/settings-store';
 
@@ -10,7 +11,10 @@ export function registerModels(program: Command): void {
   program
     .command('models')
     .description('List model bundles (bundled and in the folders named in settings); invalid ones with the reason')
-    .option('--check', 'load every graph on the CPU and check it against the manifest (slow for large models)')
+    .option(
+      '--check',
+      "check each graph's declared inputs and outputs against the manifest, then load every graph on the CPU (slow for large models)",
+    )
     .option('--json', 'print JSON')
     .action(async (opts: { check?: boolean; json?: boolean }) => {
       const settings = new SettingsStore(defaultUserDataDir());
@@ -20,6 +24,12 @@ export function registerModels(program: Command): void {
       const problems = [...invalid];
       if (opts.check) {
         for (const bundle of models) {
+          // The file-level check first: it names element types and sizes too, and costs no loading.
+          const { problems: found } = await validateBundle(bundle.dir);
+          if (found.length) {
+            problems.push({ dir: bundle.dir, id: bundle.manifest.id, problem: found.join('; ') });
+            continue;
+          }
           const sessions = new SessionCache();
           try {
             for (const graph of ['textEncoder', 'vaeEncoder', 'denoiser', 'vaeDecoder'] as const) {

@@ -108,6 +108,24 @@ export class GenerationService {
     return chosen;
   }
 
+  /**
+   * The model a conditioning render is made for: the one named (an error when it is not
+   * installed, rather than a render at the wrong size), else the default, else null when no
+   * model is installed at all.
+   */
+  async conditioningModel(modelId?: string): Promise<ModelBundle | null> {
+    const listing = await this.models();
+    if (modelId === undefined) return this.defaultModel(listing).catch(() => null);
+    const found = listing.models.find((m) => m.manifest.id === modelId);
+    if (found) return found;
+    const broken = listing.invalid.find((m) => m.id === modelId);
+    throw new ApiError(
+      'NOT_FOUND',
+      broken ? `Model "${modelId}" cannot be used: ${broken.problem}` : `No model "${modelId}" is installed`,
+      { field: 'modelId' },
+    );
+  }
+
   /** Follow the open project (serialised: open and close can follow each other quickly). */
   sync(): Promise<void> {
     this.attaching = this.attaching
@@ -184,7 +202,7 @@ export class GenerationService {
       );
     }
     const m = bundle.manifest;
-    const sources = await this.conditioningOf(project.dir, shot.id, shot.conditioning);
+    const sources = await this.conditioningOf(project.dir, shot.id, shot.conditioning, m);
     await checkConditioning(sources, m);
     const hash = await bundleHash(bundle);
     const base: Omit<GenerationParams, 'seed'> = {
@@ -377,6 +395,7 @@ export class GenerationService {
     projectDir: string,
     shotId: string,
     fromFiles: { staticVideo: string; handsVideo: string } | undefined,
+    m: ModelManifest,
   ): Promise<{ staticVideo: string; handsVideo: string; poses: string | null }> {
     if (fromFiles) {
       return {
@@ -385,11 +404,18 @@ export class GenerationService {
         poses: null,
       };
     }
-    const latest = await this.opts.renders.latest(shotId);
+    // Only a render made for this model's spec will do: one for another model has the wrong size, length or colours.
+    const latest = await this.opts.renders.latest(shotId, m.conditioning);
     if (!latest) {
-      throw new ApiError('NOT_FOUND', 'This shot has no conditioning videos yet: render them first (Render conditioning)', {
-        field: 'shotId',
-      });
+      const { width, height, frames, fps } = m.conditioning;
+      const other = await this.opts.renders.latest(shotId);
+      throw new ApiError(
+        'NOT_FOUND',
+        other
+          ? `This shot's conditioning videos were rendered for another model; render them again for "${m.name}" (${width}x${height}, ${frames} frames at ${fps} fps)`
+          : 'This shot has no conditioning videos yet: render them first (Render conditioning)',
+        { field: 'shotId' },
+      );
     }
     return {
       staticVideo: path.join(projectDir, latest.staticVideo),

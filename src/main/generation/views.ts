@@ -1,5 +1,6 @@
-import type { ModelList, TakeView } from '../../shared/api/contract';
+import type { ModelList, ModelSummary, TakeView } from '../../shared/api/contract';
 import { TAKES_DIR, type TakeRecord } from '../../shared/model/take';
+import type { ModelBundle } from '../models/bundle';
 import type { ModelListing } from '../models/model-registry';
 
 /** A take as the API returns it: the record plus project-relative paths for the media route. */
@@ -19,21 +20,22 @@ export function toTakeView(take: TakeRecord): TakeView {
 }
 
 export function toModelList(listing: ModelListing, defaultModelId: string | null): ModelList {
+  return { models: listing.models.map(toModelSummary), invalid: listing.invalid, defaultModelId };
+}
+
+/** An installed model as the UI lists it. */
+export function toModelSummary({ manifest: m, dir, bytes }: ModelBundle): ModelSummary {
   return {
-    models: listing.models.map(({ manifest: m, dir, bytes }) => ({
-      id: m.id,
-      name: m.name,
-      version: m.version,
-      description: m.description,
-      baseline: m.baseline,
-      dir,
-      bytes,
-      conditioning: m.conditioning,
-      uses: m.uses,
-      defaults: m.defaults,
-      scheduler: m.scheduler.type,
-    })),
-    invalid: listing.invalid,
-    defaultModelId,
+    id: m.id,
+    name: m.name,
+    version: m.version,
+    description: m.description,
+    baseline: m.baseline,
+    dir,
+    bytes,
+    conditioning: m.conditioning,
+    uses: m.uses,
+    defaults: m.defaults,
+    scheduler: m.scheduler.type,
   };
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { conditioningChannels, type ModelManifest } from '../../shared/model/manifest';
 import type { ModelBundle } from '../models/bundle';
+import { type GraphName, listNames, signatureProblems, type TensorInfo } from '../models/graph-signature';
 import { fallbackNotice } from './providers';
 
-export type GraphName = 'textEncoder' | 'vaeEncoder' | 'denoiser' | 'vaeDecoder';
+export type { GraphName };
 
 export interface LoadedGraph {
   session: ort.InferenceSession;
@@ -99,44 +99,22 @@ function isLoadError(reason: string): boolean {
   return /no such file|Load model .* failed|protobuf parsing failed|INVALID_PROTOBUF|external data|model_path|ModelProto/i.test(reason);
 }
 
-/** The tensors the manifest says the pipeline will feed and read must be exactly the graph's. */
+/** The graph must fit the manifest (graph-signature.ts holds the rules, shared with the check made before loading). */
 function checkSignature(bundle: ModelBundle, name: GraphName, session: ort.InferenceSession): void {
-  const m = bundle.manifest;
-  const spec = m.graphs[name];
+  const spec = bundle.manifest.graphs[name];
   if (!spec) return;
   const file = path.join(bundle.dir, spec.file);
-  const fed = Object.values(spec.inputs).filter((v): v is string => typeof v === 'string');
-  const read = Object.values(spec.outputs).filter((v): v is string => typeof v === 'string');
-  const missingIn = fed.filter((n) => !session.inputNames.includes(n));
-  const unfed = session.inputNames.filter((n) => !fed.includes(n));
-  const missingOut = read.filter((n) => !session.outputNames.includes(n));
-  const problems: string[] = [];
-  if (missingIn.length) problems.push(`the manifest feeds ${list(missingIn)} but the graph has no such input`);
-  if (unfed.length) problems.push(`the graph needs ${list(unfed)} which the manifest does not name`);
-  if (missingOut.length) problems.push(`the manifest reads ${list(missingOut)} but the graph has no such output`);
-  if (name === 'denoiser' && problems.length === 0) problems.push(...denoiserChannelProblem(m, session));
+  const problems = signatureProblems(bundle.manifest, name, {
+    inputs: describe(session.inputMetadata),
+    outputs: describe(session.outputMetadata),
+  });
   if (problems.length) {
     throw new BundleError(
-      `${file}: does not match manifest.json graphs.${name}: ${problems.join('; ')} (graph inputs: ${list(session.inputNames)}; outputs: ${list(session.outputNames)})`,
+      `${file}: does not match manifest.json graphs.${name}: ${problems.join('; ')} (graph inputs: ${listNames(session.inputNames)}; outputs: ${listNames(session.outputNames)})`,
     );
   }
 }
 
-function denoiserChannelProblem(m: ModelManifest, session: ort.InferenceSession): string[] {
-  const sampleName = m.graphs.denoiser.inputs.sample;
-  const meta = session.inputMetadata.find((v) => v.name === sampleName);
-  if (!meta?.isTensor || meta.shape.length !== 5) return [];
-  const axis = m.latent.layout === 'BCFHW' ? 1 : 2;
-  const dim = meta.shape[axis];
-  const expected = m.latent.channels + conditioningChannels(m);
-  if (typeof dim === 'number' && dim !== expected) {
-    return [
-      `input ${sampleName} has ${dim} channels (axis ${axis} of ${m.latent.layout}) but latent.channels plus conditioningLayout give ${expected}`,
-    ];
-  }
-  return [];
-}
-
-function list(names: readonly string[]): string {
-  return names.map((n) => `"${n}"`).join(', ') || 'none';
+function describe(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
+  return metadata.map((v) => ({ name: v.name, type: v.isTensor ? v.type : null, shape: v.isTensor ? v.shape : null }));
 }

@@ -24,6 +24,9 @@ function isAbsolutePath(p: string): boolean {
   return p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\');
 }
 
+/** A model by the id its manifest gives. */
+const ModelRef = z.string().min(1).max(100);
+
 export const ProjectState = z.object({
   dir: z.string(),
   document: ProjectDocument,
@@ -93,6 +96,24 @@ export const ModelList = z.object({
   defaultModelId: z.string().nullable(),
 });
 export type ModelList = z.infer<typeof ModelList>;
+
+/** What models.validate found in a bundle folder, before anything is added or loaded. */
+export const BundleCheck = z.object({
+  dir: z.string(),
+  /** The manifest's id, when it could be read. */
+  id: z.string().nullable(),
+  /** Each names the file (relative to dir) and what is wrong with it; empty when the bundle can be added. */
+  problems: z.array(z.string()),
+  /** The model as the list shows it, when there is no problem. */
+  model: ModelSummary.nullable(),
+  /** The folder is already one of the installed models. */
+  installed: z.boolean(),
+});
+export type BundleCheck = z.infer<typeof BundleCheck>;
+
+const BundleFolder = z
+  .object({ path: AbsPath.refine(isAbsolutePath, 'must be an absolute path (the model bundle folder, with its manifest.json)') })
+  .strict();
 
 /** A take with the project-relative paths of its files (for the media route). */
 export const TakeView = TakeRecord.extend({
@@ -181,9 +202,9 @@ export const calls = {
     'Import a DWM reference-layout folder (videos_static/, videos_hands/, prompts_rewrite/ or prompts/, videos/ as ground truth) as one shot per sample, conditioned by its files; refused whole when any sample has a problem.',
   ),
   'render.begin': call(
-    z.object({ shotId: z.uuid(), pngs: z.boolean().default(true) }).strict(),
+    z.object({ shotId: z.uuid(), pngs: z.boolean().default(true), modelId: ModelRef.optional() }).strict(),
     z.object({ renderId: z.uuid(), spec: ConditioningSpec }),
-    "Start rendering a shot's conditioning videos; the UI then sends each frame (static pass, hand pass) as binary.",
+    "Start rendering a shot's conditioning videos at the size, length, rate, colours and field of view the model's manifest asks for (the default model when none is named); the UI then sends each frame (static pass, hand pass) as binary.",
   ),
   'render.finish': call(z.object({ renderId: z.uuid() }).strict(), RenderResult, 'Encode the sent frames and move the render into place.'),
   'render.abort': call(
@@ -192,14 +213,24 @@ export const calls = {
     'Cancel a render; nothing of it is kept.',
   ),
   'render.latest': call(
-    z.object({ shotId: z.uuid() }).strict(),
+    z.object({ shotId: z.uuid(), modelId: ModelRef.optional() }).strict(),
     RenderResult.nullable(),
-    'The newest complete conditioning render of a shot.',
+    "The newest complete conditioning render of a shot; with modelId, the newest one made at that model's conditioning spec.",
   ),
   'models.list': call(
     Empty,
     ModelList,
     'Installed model bundles (bundled and in the folders named in settings), and the invalid ones with why.',
+  ),
+  'models.validate': call(
+    BundleFolder,
+    BundleCheck,
+    "Check a model bundle folder without loading its weights: the manifest, every file it names, and each ONNX graph's inputs and outputs (names, element types, ranks, fixed sizes) and external-data files against it. Also refuses an id another installed model has.",
+  ),
+  'models.add': call(
+    BundleFolder,
+    z.object({ model: ModelSummary, added: z.boolean() }),
+    'Check a model bundle folder as models.validate does and, when it has no problem, add it to the modelFolders setting (added: false when it was installed already); a bundle with problems is refused (BAD_INPUT) with them all in the message.',
   ),
   'takes.list': call(
     z.object({ shotId: z.uuid().optional() }).strict(),

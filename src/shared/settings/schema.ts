@@ -7,6 +7,9 @@ export const RecentProject = z.object({
 });
 export type RecentProject = z.infer<typeof RecentProject>;
 
+/** The modelFolders setting holds at most this many folders (a folder may hold many bundles). */
+export const MAX_MODEL_FOLDERS = 20;
+
 /** User settings, stored per user (not per project). Every field has a default so old files keep loading. */
 export const Settings = z.object({
   schemaVersion: z.literal(1).default(1),
@@ -26,7 +29,7 @@ export const Settings = z.object({
         .max(4096)
         .refine((p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'a model folder must be an absolute path'),
     )
-    .max(20)
+    .max(MAX_MODEL_FOLDERS)
     .default([]),
   /** The model new takes use; null: the first learned model installed, else the baseline. */
   defaultModelId: z.string().max(100).nullable().default(null),

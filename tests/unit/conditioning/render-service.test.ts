@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RenderService } from '../../../src/main/services/conditioning/render-service';
 import { ProjectService } from '../../../src/main/services/project-service';
 import { SettingsStore } from '../../../src/main/services/settings-store';
+import { sampleShot } from '../../../src/shared/animation/sample';
 import { ApiError } from '../../../src/shared/api/errors';
+import { type ConditioningSpec, DEFAULT_CONDITIONING_SPEC } from '../../../src/shared/conditioning/spec';
 
 /**
  * The main-process side of a conditioning render, fed frames as the UI would: refusals
@@ -89,5 +91,44 @@ describe('render service', () => {
     expect(err.message).toContain('only 1 of 49 conditioning frames were rendered');
     expect((await listRenders(state.dir)).filter((f) => f.endsWith('.mp4') || f.includes('.partial'))).toEqual([]);
     expect(await renders.latest(state.document.activeShotId as string)).toBeNull();
+  });
+
+  it("renders at the chosen model's size, length and rate, samples the shot by time, and finds renders by spec", async () => {
+    // A model at half the shot's rate: its frame i is the shot's frame 2i.
+    const tiny: ConditioningSpec = {
+      ...DEFAULT_CONDITIONING_SPEC,
+      width: 64,
+      height: 48,
+      frames: 9,
+      fps: 4,
+      handColours: { left: [1, 2, 3], right: [4, 5, 6] },
+    };
+    const asked: (string | undefined)[] = [];
+    const byModel = new RenderService(projects, async (modelId) => {
+      asked.push(modelId);
+      return modelId === 'tiny' ? tiny : DEFAULT_CONDITIONING_SPEC;
+    });
+    const state = await projects.create(path.join(tmp, 's'), 'S', { sampleRoom: true });
+    const shot = state.document.shots[0];
+    if (!shot) throw new Error('the demo shot is missing');
+    expect(shot).toMatchObject({ frames: 49, fps: 8 });
+    const { renderId, spec } = await byModel.begin(shot.id, { pngs: false, modelId: 'tiny' });
+    expect(asked).toEqual(['tiny']);
+    expect(spec).toEqual(tiny);
+    for (let i = 0; i < 9; i++) await byModel.frame(renderId, i, new Uint8Array(2 * 64 * 48 * 4));
+    const done = await byModel.finish(renderId);
+    const poses = JSON.parse(await fs.readFile(path.join(state.dir, done.poses), 'utf8'));
+    expect(poses).toMatchObject({ spec: tiny, width: 64, height: 48, fps: 4, frame_count: 9 });
+    for (const i of [0, 3, 8]) {
+      const camera = sampleShot(shot, 2 * i).camera;
+      const c2w = poses.frames[i].camera_to_world as number[][];
+      expect(c2w.map((row) => row[3])).toEqual([...camera.position, 1].map((v) => expect.closeTo(v, 9)));
+      expect(poses.frames[i].fov_y_deg).toBeCloseTo(camera.fovY, 9);
+    }
+    // Only a render made at the spec asked for counts: another model's must be rendered again.
+    expect(await byModel.latest(shot.id, tiny)).toEqual(done);
+    expect(await byModel.latest(shot.id, { ...tiny, handColours: { left: [1, 2, 3], right: [4, 5, 7] } })).toBeNull();
+    expect(await byModel.latest(shot.id, DEFAULT_CONDITIONING_SPEC)).toBeNull();
+    expect(await byModel.latest(shot.id)).toEqual(done);
   });
 });

@@ -61,3 +61,8 @@ def export(tiny_checkpoints, out: Path, precision: str) -> Path:
 @pytest.fixture(scope="session")
 def bundle_fp32(tiny_checkpoints, tmp_path_factory):
     return export(tiny_checkpoints, tmp_path_factory.mktemp("bundles") / "tiny-fp32", "fp32")
+
+
+@pytest.fixture(scope="session")
+def bundle_fp16(tiny_checkpoints, tmp_path_factory):
+    return export(tiny_checkpoints, tmp_path_factory.mktemp("bundles") / "tiny-fp16", "fp16")

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
-from conftest import GUIDANCE, NEGATIVE, PROMPT, STEPS, export
+from conftest import GUIDANCE, NEGATIVE, PROMPT, STEPS
 from dwm_export.parity import compare, read_f32, run_studio
 from dwm_export.reference import read_video_rgb
 from dwm_export.tiny import TINY_MAX_TOKENS, TINY_SIZE
@@ -114,8 +115,17 @@ def test_a_conditioning_mistake_is_caught(bundle_fp32, reference, condition_vide
     assert cmp.worst_step() > 100 * FP32_TOL
 
 
-def test_fp16_export_runs_close_to_the_fp32_reference(tiny_checkpoints, reference, condition_videos, tmp_path):
-    bundle = export(tiny_checkpoints, tmp_path / "tiny-fp16", "fp16")
-    _, _, cmp = run_both(bundle, reference, condition_videos, tmp_path / "dump")
+def test_fp16_export_runs_close_to_the_fp32_reference(bundle_fp16, reference, condition_videos, tmp_path):
+    _, _, cmp = run_both(bundle_fp16, reference, condition_videos, tmp_path / "dump")
     print(f"\nfp16: latents max |diff| {cmp.worst_step():.2e}, decoded max |diff| {cmp.decoded_max_abs:.2e}")
     assert cmp.worst_step() < FP16_TOL and cmp.decoded_max_abs < FP16_TOL
+
+
+def test_the_studio_accepts_the_exported_bundles(bundle_fp32, bundle_fp16):
+    """What Add model… runs: the manifest and every graph's inputs and outputs, without loading weights."""
+    from dwm_export.parity import REPO
+
+    for bundle in (bundle_fp32, bundle_fp16):
+        r = subprocess.run(["npx", "tsx", "tools/dwm_export/node/validate-bundle.ts", str(bundle)], cwd=REPO, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout.strip().splitlines()[-1])["problems"] == []

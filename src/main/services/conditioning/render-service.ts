@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { sampleShotFrames } from '../../../shared/animation/sample';
 import { ApiError } from '../../../shared/api/errors';
-import { type ConditioningSpec, DEFAULT_CONDITIONING_SPEC } from '../../../shared/conditioning/spec';
+import { sampleConditioningFrames } from '../../../shared/conditioning/shot-frames';
+import { ConditioningSpec, DEFAULT_CONDITIONING_SPEC } from '../../../shared/conditioning/spec';
 import type { ProjectService } from '../project-service';
 import { ConditioningSetWriter, PARTIAL_SUFFIX, RENDERS_DIR } from './render-output';
 
@@ -32,15 +32,19 @@ export class RenderService {
   private sessions = new Map<string, Session>();
 
   /**
-   * modelSpec: the conditioning the default model's manifest asks for (size, colours,
-   * background, shading); the project's shot defaults and the documented default otherwise.
+   * modelSpec: the conditioning the named model's manifest asks for (the default model's when
+   * none is named; it throws for a named model that is not installed), or null when no model
+   * is installed: then the project's shot defaults and the documented default are used.
    */
   constructor(
     private readonly projects: ProjectService,
-    private readonly modelSpec: () => Promise<ConditioningSpec | null> = async () => null,
+    private readonly modelSpec: (modelId?: string) => Promise<ConditioningSpec | null> = async () => null,
   ) {}
 
-  async begin(shotId: string, opts: { pngs: boolean }): Promise<{ renderId: string; spec: ConditioningSpec }> {
+  async begin(
+    shotId: string,
+    opts: { pngs: boolean; modelId?: string | undefined },
+  ): Promise<{ renderId: string; spec: ConditioningSpec }> {
     const state = this.projects.current();
     if (!state) throw new ApiError('NO_PROJECT', 'No project is open');
     const shot = state.document.shots.find((s) => s.id === shotId);
@@ -49,14 +53,11 @@ export class RenderService {
       throw new ApiError('BAD_INPUT', `Shot "${shot.name}" has no camera keys; key the camera before rendering its conditioning videos`);
     }
     const { width, height } = state.document.shotDefaults;
-    const fromModel = await this.modelSpec().catch(() => null);
-    // The shot's own length and rate: a mismatch with the model is refused, with both named, when a take is queued.
-    const spec: ConditioningSpec = {
-      ...(fromModel ?? { ...DEFAULT_CONDITIONING_SPEC, width, height }),
-      frames: shot.frames,
-      fps: shot.fps,
-    };
-    const poses = sampleShotFrames(shot);
+    const fromModel = await this.modelSpec(opts.modelId);
+    // The model's size, length, rate, colours and field of view (shot-frames.ts maps its frames onto the shot by time);
+    // with no model installed, the shot's own size, length and rate.
+    const spec: ConditioningSpec = fromModel ?? { ...DEFAULT_CONDITIONING_SPEC, width, height, frames: shot.frames, fps: shot.fps };
+    const poses = sampleConditioningFrames(shot, spec);
     const writer = await ConditioningSetWriter.open(state.dir, shot.id, {
       spec,
       camera: poses.map((p) => p.camera),
@@ -112,8 +113,8 @@ export class RenderService {
     await Promise.all([...this.sessions.keys()].map((id) => this.abort(id)));
   }
 
-  /** The newest complete render of a shot, or null. */
-  async latest(shotId: string): Promise<RenderResult | null> {
+  /** The newest complete render of a shot (made at `spec`, when given), or null. */
+  async latest(shotId: string, spec?: ConditioningSpec): Promise<RenderResult | null> {
     const state = this.projects.current();
     if (!state) throw new ApiError('NO_PROJECT', 'No project is open');
     if (!/^[0-9a-f-]{36}$/i.test(shotId)) throw new ApiError('BAD_INPUT', 'shotId must be a UUID');
@@ -123,6 +124,7 @@ export class RenderService {
       const dir = `${RENDERS_DIR}/${shotId}/${stamp}`;
       const files = await fs.readdir(path.join(state.dir, dir)).catch(() => [] as string[]);
       if (files.includes('static.mp4') && files.includes('hands.mp4')) {
+        if (spec && !(await madeAt(path.join(state.dir, dir), spec))) continue;
         return { dir, staticVideo: `${dir}/static.mp4`, handsVideo: `${dir}/hands.mp4`, poses: `${dir}/poses.json` };
       }
     }
@@ -134,4 +136,25 @@ export class RenderService {
     if (!session) throw new ApiError('NOT_FOUND', `No render ${renderId} is in progress (finished, aborted, or never begun)`);
     return session;
   }
+}
+
+/**
+ * Whether a render was made at this spec (poses.json records the spec it was drawn at): a
+ * render for another model, or from before the model changed its manifest, must be redone.
+ */
+async function madeAt(renderDir: string, spec: ConditioningSpec): Promise<boolean> {
+  const text = await fs.readFile(path.join(renderDir, 'poses.json'), 'utf8').catch(() => null);
+  if (text === null) return false;
+  try {
+    const recorded = ConditioningSpec.safeParse((JSON.parse(text) as { spec?: unknown }).spec);
+    return recorded.success && sameSpec(recorded.data, spec);
+  } catch {
+    return false;
+  }
+}
+
+function sameSpec(a: ConditioningSpec, b: ConditioningSpec): boolean {
+  const key = (s: ConditioningSpec) =>
+    JSON.stringify([s.width, s.height, s.frames, s.fps, s.background, s.handColours.left, s.handColours.right, s.shading, s.fovYDefault]);
+  return key(a) === key(b);
 }

@@ -1,18 +1,22 @@
 import { useEffect, useId, useState } from 'react';
-import type { ModelList } from '../../../shared/api/contract';
 import { api } from '../api';
+import { BASELINE_LABEL } from '../generation/labels';
+import { specLabel, useModels } from '../generation/models-store';
 import { useStudio } from '../state/studio-store';
+import { AddModel } from './AddModel';
 
 /**
  * Settings › Models: the folders searched for model bundles (besides the app's own), the
- * models found there with the reason for each one that cannot be used, and the default model.
+ * models found there with the reason for each one that cannot be used, the default model, and
+ * Add model… for one bundle folder (checked before it is added).
  */
 export function ModelSettings() {
   const settings = useStudio((s) => s.settings);
   const info = useStudio((s) => s.info);
   const update = useStudio((s) => s.updateSettings);
-  const toast = useStudio((s) => s.toast);
-  const [listing, setListing] = useState<ModelList | null>(null);
+  const listing = useModels((s) => s.list);
+  const chosenId = useModels((s) => s.chosenId);
+  const refresh = useModels((s) => s.refresh);
   const [folder, setFolder] = useState('');
   const folderId = useId();
   const defaultId = useId();
@@ -21,8 +25,8 @@ export function ModelSettings() {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the listing depends on the folders, which the key stands for
   useEffect(() => {
-    api.invoke('models.list', {}).then(setListing, (err: Error) => toast('error', err.message));
-  }, [foldersKey, toast]);
+    void refresh();
+  }, [foldersKey, refresh]);
 
   if (!settings) return null;
   const addFolder = async (dir: string) => {
@@ -37,12 +41,12 @@ export function ModelSettings() {
       <legend>Models</legend>
       <ul className="model-list" aria-label="Installed models">
         {listing?.models.map((m) => (
-          <li key={m.id} title={m.description}>
-            <strong>{m.name}</strong> {m.baseline ? <span className="tag">baseline: no learned dynamics</span> : null}
+          <li key={m.id} title={`${m.description}\n${m.dir}`} data-model-id={m.id} className={m.id === chosenId ? 'chosen' : undefined}>
+            <strong>{m.name}</strong> {m.baseline ? <span className="tag">{BASELINE_LABEL}</span> : null}
+            {m.id === chosenId ? <span className="tag">chosen for generation</span> : null}
             <span className="hint">
               {' '}
-              {m.id} {m.version} · {m.conditioning.width}x{m.conditioning.height}, {m.conditioning.frames} frames at {m.conditioning.fps}{' '}
-              fps · {(m.bytes / 1e6).toFixed(1)} MB
+              {m.id} {m.version} · {specLabel(m.conditioning)} · {bundleSize(m.bytes)}
             </span>
           </li>
         ))}
@@ -52,6 +56,9 @@ export function ModelSettings() {
           </li>
         ))}
       </ul>
+      <div className="row add-model-host">
+        <AddModel />
+      </div>
       <label htmlFor={defaultId}>
         Model for new takes
         <select
@@ -111,4 +118,10 @@ export function ModelSettings() {
       </form>
     </fieldset>
   );
+}
+
+/** Bundle size on disk; test bundles are kilobytes, real ones gigabytes. */
+function bundleSize(bytes: number): string {
+  if (bytes < 1e6) return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+  return bytes < 1e9 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e9).toFixed(2)} GB`;
 }

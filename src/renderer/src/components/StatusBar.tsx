@@ -1,3 +1,4 @@
+import { effectiveModel, specLabel, useModels } from '../generation/models-store';
 import { useStudio } from '../state/studio-store';
 
 function savedLabel(dirty: boolean, saving: boolean, savedAt: string | null, error: string | null): string {
@@ -15,6 +16,9 @@ export function StatusBar() {
   const info = useStudio((s) => s.info);
   const settings = useStudio((s) => s.settings);
   const connected = useStudio((s) => s.connected);
+  // The model chosen for generation once the list is loaded (it sets the conditioning spec); the default until then.
+  const chosen = useModels((s) => effectiveModel(s.list, s.chosenId));
+  const model = chosen ?? info?.models[0] ?? null;
   const gpu = info?.inferenceBackends.find((b) => b.available && b.name !== 'cpu' && b.name !== 'webgpu');
   const device =
     settings?.executionProvider && settings.executionProvider !== 'auto'
@@ -35,9 +39,11 @@ export function StatusBar() {
       ) : null}
       <span className="spacer" />
       {!connected ? <span className="status-item error">Disconnected from the studio host; reconnecting…</span> : null}
-      <span className="status-item" title="Model bundles installed">
-        Model:{' '}
-        {info?.models[0] ? `${info.models[0].name}${info.models[0].baseline ? ' (baseline, no learned dynamics)' : ''}` : 'none installed'}
+      <span
+        className="status-item"
+        title={chosen ? `The model chosen for generation: ${specLabel(chosen.conditioning)}` : 'The default model'}
+      >
+        Model: {model ? `${model.name}${model.baseline ? ' (baseline, no learned dynamics)' : ''}` : 'none installed'}
       </span>
       <span
         className="status-item"

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RenderResult } from '../../../shared/api/contract';
 import { api } from '../api';
+import { effectiveModel, specLabel, useModels } from '../generation/models-store';
 import { mediaUrl } from '../scene/media-url';
 import { useStudio } from '../state/studio-store';
 import { useTimeline } from '../state/timeline-store';
@@ -24,12 +25,15 @@ export function ConditioningPanel() {
   const staticVideo = useRef<HTMLVideoElement>(null);
   const handsVideo = useRef<HTMLVideoElement>(null);
 
+  // The model chosen for generation sets the spec; only a render made at it is shown (and used by Generate).
+  const model = useModels((s) => effectiveModel(s.list, s.chosenId));
+  const modelId = model?.id;
   const shotId = shot?.id;
   const fps = shot?.fps ?? 8;
   useEffect(() => {
     setLatest(null);
-    if (shotId) void api.invoke('render.latest', { shotId }).then(setLatest, () => setLatest(null));
-  }, [shotId]);
+    if (shotId) void api.invoke('render.latest', { shotId, ...(modelId ? { modelId } : {}) }).then(setLatest, () => setLatest(null));
+  }, [shotId, modelId]);
 
   // Show the frame under the playhead (the middle of its display interval, so rounding never lands on the neighbour).
   const shownFrame = Math.round(frame);
@@ -52,9 +56,9 @@ export function ConditioningPanel() {
 
   const render = async () => {
     abort.current = new AbortController();
-    setProgress({ frame: 0, frames: shot.frames });
+    setProgress({ frame: 0, frames: 0 });
     try {
-      const { result } = await renderConditioning(shot, stageScenes, { onProgress: setProgress, signal: abort.current.signal });
+      const { result } = await renderConditioning(shot, stageScenes, { onProgress: setProgress, signal: abort.current.signal, modelId });
       setLatest(result);
       toast('info', `Rendered the conditioning videos of "${shot.name}"`);
     } catch (err) {
@@ -100,7 +104,7 @@ export function ConditioningPanel() {
             <>
               <progress max={progress.frames} value={progress.frame} aria-label="Render progress" />
               <span className="small" data-testid="render-progress">
-                {progress.frame} / {progress.frames}
+                {progress.frames ? `${progress.frame} / ${progress.frames}` : '…'}
               </span>
               <button type="button" onClick={() => abort.current?.abort()}>
                 Cancel
@@ -117,6 +121,11 @@ export function ConditioningPanel() {
               Render conditioning
             </button>
           )}
+          {model && !progress ? (
+            <span className="small muted" data-testid="conditioning-spec" title={`For ${model.name}, the model chosen in Generate`}>
+              {specLabel(model.conditioning)}
+            </span>
+          ) : null}
         </div>
       )}
       {fromFiles ? null : latest ? (
@@ -131,7 +140,7 @@ export function ConditioningPanel() {
           </figure>
         </div>
       ) : (
-        <span className="muted small">Not rendered yet.</span>
+        <span className="muted small">Not rendered yet{model ? ` for ${model.name}` : ''}.</span>
       )}
     </div>
   );

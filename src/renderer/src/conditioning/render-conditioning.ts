@@ -2,9 +2,10 @@ import { SparkRenderer, SplatMesh } from '@sparkjsdev/spark';
 import * as THREE from 'three';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { clone as cloneSkinned } from 'three/examples/jsm/utils/SkeletonUtils.js';
-import { sampleShot } from '../../../shared/animation/sample';
+import type { ShotPose } from '../../../shared/animation/sample';
 import type { Shot } from '../../../shared/animation/schema';
 import type { RenderResult } from '../../../shared/api/contract';
+import { conditioningSampler } from '../../../shared/conditioning/shot-frames';
 import type { ConditioningSpec } from '../../../shared/conditioning/spec';
 import { modelRootTransform, posedModelJoints } from '../../../shared/hand/keypoints';
 import { WEBXR_JOINTS } from '../../../shared/hand/skeleton';
@@ -102,7 +103,7 @@ async function loadHand(side: 'left' | 'right', colour: readonly number[], shadi
   return { root, bones };
 }
 
-function poseHand(hand: PosableHand, side: 'left' | 'right', pose: ReturnType<typeof sampleShot>['hands']['left']) {
+function poseHand(hand: PosableHand, side: 'left' | 'right', pose: ShotPose['hands']['left']) {
   hand.root.visible = pose.visible;
   if (!pose.visible) return;
   posedModelJoints({ fingers: pose.fingers }, side).forEach((j, i) => {
@@ -138,10 +139,19 @@ function readRgba(
 export async function renderConditioning(
   shot: Shot,
   scenes: LoadedScene[],
-  opts: { onProgress?: (p: RenderProgress) => void; signal?: AbortSignal } = {},
+  /** modelId: the model the videos are for (its manifest sets size, length, rate, colours); the default model when absent. */
+  opts: { onProgress?: (p: RenderProgress) => void; signal?: AbortSignal; modelId?: string | undefined } = {},
 ): Promise<{ result: RenderResult; timings: RenderTimings }> {
   const started = performance.now();
-  const { renderId, spec } = await api.invoke('render.begin', { shotId: shot.id, pngs: true });
+  const { renderId, spec } = await api.invoke('render.begin', {
+    shotId: shot.id,
+    pngs: true,
+    ...(opts.modelId ? { modelId: opts.modelId } : {}),
+  });
+  // The same frame-to-shot mapping main used for poses.json.
+  const poseAt = conditioningSampler(shot, spec);
+  // The length comes from the model, known only now.
+  opts.onProgress?.({ frame: 0, frames: spec.frames });
   const timings: RenderTimings = { frames: spec.frames, scenePassMs: 0, handPassMs: 0, readbackMs: 0, encodeMs: 0, totalMs: 0 };
   const probe = new Uint8Array(4);
   // A one-pixel read waits for the GPU to finish a pass, so pass and readback times are separate.
@@ -178,7 +188,7 @@ export async function renderConditioning(
     const row = new Uint8Array(spec.width * 4);
     for (let frame = 0; frame < spec.frames; frame++) {
       if (opts.signal?.aborted) throw new DOMException('The render was cancelled', 'AbortError');
-      const pose = sampleShot(shot, frame);
+      const pose = poseAt(frame);
       camera.position.set(...pose.camera.position);
       camera.quaternion.set(...pose.camera.rotation);
       camera.fov = pose.camera.fovY;

@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Shot } from '../../../shared/animation/schema';
-import type { ModelList, ModelSummary } from '../../../shared/api/contract';
+import type { ModelSummary } from '../../../shared/api/contract';
 import type { ProviderChoice } from '../../../shared/model/take';
-import { api } from '../api';
+import { AddModel } from '../components/AddModel';
 import { useStudio } from '../state/studio-store';
 import { BASELINE_LABEL } from './labels';
+import { effectiveModel, specLabel, useModels } from './models-store';
 import { useTakes } from './takes-store';
 import { type GenerateRequest, useGenerate } from './use-generate';
 
@@ -32,8 +33,22 @@ interface Overrides {
 }
 const NO_OVERRIDES: Overrides = { prompt: null, negativePrompt: null, seed: null, steps: null, guidance: null, provider: null, count: '1' };
 
+/** The picker names each model with the conditioning it needs, so a choice of model is also a visible choice of size and length. */
 function modelLabel(m: ModelSummary): string {
-  return m.baseline ? `${m.name} — ${BASELINE_LABEL}` : m.name;
+  const name = `${m.name} · ${specLabel(m.conditioning)}`;
+  return m.baseline ? `${name} — ${BASELINE_LABEL}` : name;
+}
+
+/** How much of the shot the model's conditioning covers, when that is not all of it at its own rate. */
+function coverageNote(m: ModelSummary, shot: Shot): string | null {
+  const c = m.conditioning;
+  if (c.frames === shot.frames && c.fps === shot.fps) return null;
+  const seconds = (n: number, fps: number) => `${(n / fps).toFixed(1)} s`;
+  const shotLength = `${shot.frames} frames at ${shot.fps} fps, ${seconds(shot.frames, shot.fps)}`;
+  const modelLength = `${c.frames} frames at ${c.fps} fps (${seconds(c.frames, c.fps)})`;
+  return c.frames / c.fps < shot.frames / shot.fps
+    ? `This model takes ${modelLength}: the first ${seconds(c.frames, c.fps)} of the shot (${shotLength}) are rendered.`
+    : `This model takes ${modelLength}: the shot (${shotLength}) is rendered at that rate and its last pose held to the end.`;
 }
 
 /** Parse a field or explain why not (the message goes to a toast). */
@@ -50,15 +65,20 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
   const settings = useStudio((s) => s.settings);
   const info = useStudio((s) => s.info);
   const toast = useStudio((s) => s.toast);
-  const [list, setList] = useState<ModelList | null>(null);
-  const [modelId, setModelId] = useState<string | null>(null);
+  const list = useModels((s) => s.list);
+  const modelId = useModels((s) => s.chosenId);
+  const setModelId = useModels((s) => s.choose);
+  const refreshModels = useModels((s) => s.refresh);
   const [o, setO] = useState<Overrides>(NO_OVERRIDES);
   const { generate, busy, render, cancelRender } = useGenerate(shot);
   const ids = { model: useId(), prompt: useId(), negative: useId() };
+  const foldersKey = settings?.modelFolders.join('\n') ?? '';
 
+  // Listed again when the model folders change (Settings › Models, Add model…).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the folders
   useEffect(() => {
-    api.invoke('models.list', {}).then(setList, (err: Error) => toast('error', `Models could not be listed: ${err.message}`));
-  }, [toast]);
+    void refreshModels();
+  }, [foldersKey, refreshModels]);
   // Another shot: its own prompt, and the defaults again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the shot changes, not on every edit of it.
   useEffect(() => setO((prev) => ({ ...NO_OVERRIDES, provider: prev.provider, count: prev.count })), [shot.id]);
@@ -89,9 +109,9 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
         ? `The settings of "${request.takeName}" are in the Generate form`
         : `"${request.takeName}" was made with ${p.modelId}, which is not installed; its other settings are in the form`,
     );
-  }, [request, list, toast]);
+  }, [request, list, toast, setModelId]);
 
-  const model = list?.models.find((m) => m.id === (modelId ?? list.defaultModelId)) ?? list?.models[0] ?? null;
+  const model = effectiveModel(list, modelId);
   const set = (patch: Partial<Overrides>) => setO((prev) => ({ ...prev, ...patch }));
   const available = new Set(info?.inferenceBackends.filter((b) => b.available).map((b) => b.name) ?? []);
   const provider = o.provider ?? settings?.executionProvider ?? 'auto';
@@ -125,6 +145,7 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
     }
     void generate(request);
   };
+  const coverage = model ? coverageNote(model, shot) : null;
   const onKeyDown = (e: React.KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
@@ -139,6 +160,9 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
         <span className="muted small">
           No model is installed{list.invalid.length ? ` (${list.invalid.length} unusable, see Settings)` : ''}.
         </span>
+        <div className="gen-row gen-model-row">
+          <AddModel />
+        </div>
       </div>
     );
   }
@@ -146,8 +170,8 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
     // biome-ignore lint/a11y/noStaticElementInteractions: the Ctrl+Enter shortcut works wherever focus is inside the form.
     <div className="generate" data-testid="generate" onKeyDown={onKeyDown} ref={root}>
       <div className="section-label">Generate · {shot.name}</div>
-      <label className="gen-row" htmlFor={ids.model}>
-        <span>Model</span>
+      <div className="gen-row gen-model-row">
+        <label htmlFor={ids.model}>Model</label>
         <select
           id={ids.model}
           value={model?.id ?? ''}
@@ -165,7 +189,13 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
             </option>
           ))}
         </select>
-      </label>
+        <AddModel />
+      </div>
+      {coverage ? (
+        <div className="small muted" data-testid="gen-coverage">
+          {coverage}
+        </div>
+      ) : null}
       {model?.baseline ? (
         <div className="gen-baseline small" title={model.description}>
           {BASELINE_LABEL}
@@ -250,7 +280,7 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
         <div className="inspector-actions">
           <progress max={render.frames} value={render.frame} aria-label="Conditioning render progress" />
           <span className="small" data-testid="generate-render-progress">
-            Rendering conditioning {render.frame} / {render.frames}
+            Rendering conditioning {render.frames ? `${render.frame} / ${render.frames}` : '…'}
           </span>
           <button type="button" className="small-button" onClick={cancelRender}>
             Cancel

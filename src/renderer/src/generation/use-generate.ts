@@ -11,8 +11,9 @@ export type GenerateRequest = Omit<CallInput<'takes.generate'>, 'shotId'>;
 
 /**
  * Generate for a shot: a shot that is rendered (not conditioned from files) and has no
- * render yet gets its conditioning rendered first, exactly as the conditioning panel's
- * Render button does it, then the takes are queued. Failures go to the toasts.
+ * render for the chosen model yet gets its conditioning rendered first, at that model's spec,
+ * exactly as the conditioning panel's Render button does it, then the takes are queued.
+ * Failures go to the toasts.
  */
 export function useGenerate(shot: Shot) {
   const scenes = useStudio((s) => s.project?.document.scenes ?? []);
@@ -30,14 +31,15 @@ export function useGenerate(shot: Shot) {
   });
   const waiting = scenes.some((s) => s.visible && loads[s.id]?.state !== 'ready');
 
-  const renderFirst = async () => {
+  const renderFirst = async (modelId: string | undefined) => {
     if (shot.conditioning) return;
-    if ((await api.invoke('render.latest', { shotId: shot.id })) !== null) return;
+    // A render made for another model (another size, length or colours) does not count: it is rendered again.
+    if ((await api.invoke('render.latest', { shotId: shot.id, ...(modelId ? { modelId } : {}) })) !== null) return;
     if (waiting) throw new Error('The shot has no conditioning videos yet; wait until the scene has loaded, then generate again');
     abort.current = new AbortController();
-    setRender({ frame: 0, frames: shot.frames });
+    setRender({ frame: 0, frames: 0 });
     try {
-      await renderConditioning(shot, stageScenes, { onProgress: setRender, signal: abort.current.signal });
+      await renderConditioning(shot, stageScenes, { onProgress: setRender, signal: abort.current.signal, modelId });
     } finally {
       setRender(null);
       abort.current = null;
@@ -51,7 +53,7 @@ export function useGenerate(shot: Shot) {
     running.current = true;
     setBusy(true);
     try {
-      await renderFirst();
+      await renderFirst(request.modelId);
       const takes = await api.invoke('takes.generate', { ...request, shotId: shot.id });
       useTakes.getState().addQueued(takes);
     } catch (err) {
