@@ -42,13 +42,18 @@ def export_graph(
                 dynamic_axes=dynamic_axes or {},
                 do_constant_folding=True,
             )
-        model = onnx.load(str(traced), load_external_data=True)
-        weights = sum(t.ByteSize() for t in model.graph.initializer)
         data_name = f"{out.name}.data"
         for stale in (out, out.parent / data_name):
             if stale.exists():
                 stale.unlink()
-        if weights > EXTERNAL_THRESHOLD:
+        # Over 2 GB torch has already written the weights as external data, one file per tensor:
+        # gather them into one file by streaming, so the weights are never all in memory again.
+        model = onnx.load(str(traced), load_external_data=False)
+        if any(_is_external(t) for t in model.graph.initializer):
+            _gather_external(model, Path(tmp), out.parent / data_name)
+            onnx.save_model(model, str(out))
+            external = [data_name]
+        elif sum(t.ByteSize() for t in model.graph.initializer) > EXTERNAL_THRESHOLD:
             onnx.save_model(model, str(out), save_as_external_data=True, all_tensors_to_one_file=True, location=data_name, size_threshold=1024)
             external = [data_name]
         else:
@@ -57,3 +62,34 @@ def export_graph(
     # The checker on the path (not the object) so graphs over 2 GB are checked too.
     onnx.checker.check_model(str(out))
     return external
+
+
+def _is_external(t: onnx.TensorProto) -> bool:
+    return t.data_location == onnx.TensorProto.EXTERNAL
+
+
+def _gather_external(model: onnx.ModelProto, src_dir: Path, data_file: Path, chunk: int = 64 << 20) -> None:
+    """Copy every external tensor into `data_file` (64-byte aligned, as onnx writes it) and point the graph there."""
+    with open(data_file, "wb") as dst:
+        for t in model.graph.initializer:
+            if not _is_external(t):
+                continue
+            info = {e.key: e.value for e in t.external_data}
+            offset = int(info.get("offset", 0))
+            length = int(info["length"]) if "length" in info else (src_dir / info["location"]).stat().st_size - offset
+            pad = (-dst.tell()) % 64
+            dst.write(b"\0" * pad)
+            at = dst.tell()
+            with open(src_dir / info["location"], "rb") as src:
+                src.seek(offset)
+                left = length
+                while left:
+                    block = src.read(min(chunk, left))
+                    if not block:
+                        raise OSError(f"{src_dir / info['location']}: ended {left} bytes early")
+                    dst.write(block)
+                    left -= len(block)
+            del t.external_data[:]
+            for key, value in (("location", data_file.name), ("offset", str(at)), ("length", str(length))):
+                entry = t.external_data.add()
+                entry.key, entry.value = key, value
