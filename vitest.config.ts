@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Several unit tests start real processes (the CLI through tsx, pipeline workers); on a
+          // loaded 2-core machine that alone can pass vitest's default 5 s.
+          testTimeout: 30_000,
         },
       },
       {

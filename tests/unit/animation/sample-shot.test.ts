@@ -71,18 +71,12 @@ describe('sampleShot', () => {
     expect(sampleShotFrames(deepFreeze(emptyShot(2)))).toHaveLength(2);
   });
 
-  it('samples all tracks of a 49-frame shot well under a millisecond', () => {
+  it('samples all tracks of a 49-frame shot, the same every time', () => {
+    // Its speed (about 0.3 ms per shot) is a benchmark figure, printed by `npm run bench -- timeline`,
+    // not asserted here: a timed unit test fails on a loaded machine without anything being wrong.
     const shot = typicalShot();
-    for (let i = 0; i < 50; i++) sampleShotFrames(shot); // warm up the JIT
-    // The median of several batches, so one garbage collection or scheduler hiccup does not decide.
-    const batches: number[] = [];
-    for (let b = 0; b < 7; b++) {
-      const start = performance.now();
-      for (let i = 0; i < 30; i++) sampleShotFrames(shot);
-      batches.push((performance.now() - start) / 30);
-    }
-    const perShot = batches.sort((a, b) => a - b)[3] as number;
-    // ~0.3 ms on a laptop with both hands' fingers moving on a bezier; the bound leaves room for slow CI.
-    expect(perShot).toBeLessThan(1);
+    const first = sampleShotFrames(shot);
+    expect(first.length).toBe(49);
+    for (let i = 0; i < 20; i++) expect(sampleShotFrames(shot)).toEqual(first);
   });
 });

@@ -86,8 +86,9 @@ describe('readOnnxGraphIO', () => {
     const before = process.memoryUsage().rss;
     const started = performance.now();
     const io = await readOnnxGraphIO(file);
-    // Reading 1.5 GB would take seconds and show in the resident memory; stepping over it takes neither.
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Reading 1.5 GB would show in the resident memory; stepping over it does not. The time bound is
+    // loose on purpose (a loaded CI machine), it only catches a reader that walks the weights.
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
     expect(io).toEqual({
       inputs: [{ name: 'video', type: 'float32', shape: [1, 3, 'frames', 48, 64] }],
