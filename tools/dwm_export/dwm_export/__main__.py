@@ -1,6 +1,7 @@
 """python -m dwm_export: export checkpoints to studio bundles, make tiny stand-ins, compare with PyTorch.
 
   cogvideox  --base DIR --lora DIR --out DIR [--precision fp16|fp32] [--check-only] ...
+  wan        --base DIR --lora DIR --out DIR [--text-encoder DIR] [--precision fp16|fp32] [--check-only] ...
   tiny       --out DIR          tiny random CogVideoX-Fun + DWM LoRA folders (for tests and bench)
   bench      [--steps N]        time per denoising step, PyTorch reference vs the studio, same tiny graphs
 """
@@ -61,6 +62,12 @@ def _bench(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["wan"]:
+        # The Wan exporter has its own argument parser (wan --help).
+        from .wan import main_wan
+
+        return main_wan(argv[1:])
     p = argparse.ArgumentParser(prog="python -m dwm_export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("cogvideox", help="CogVideoX-Fun-V1.1-5b-InP + DWM LoRA -> studio bundle")
@@ -78,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--lora-scale", type=float, default=1.0)
     c.add_argument("--no-tile-vae", action="store_true", help="export the VAE untiled (more memory; the reference tiles)")
     c.add_argument("--check-only", action="store_true", help="only check the two folders")
+    sub.add_parser("wan", help="Wan2.1-Fun-V1.1-14B-InP + DWM Wan LoRA -> studio bundle (wan --help for its options)")
     t = sub.add_parser("tiny", help="write tiny random-weight checkpoint folders")
     t.add_argument("--out", required=True)
     b = sub.add_parser("bench", help="per-step time, PyTorch vs the studio, on the tiny graphs")

@@ -23,6 +23,7 @@ from pathlib import Path
 import torch
 
 from .layout import CogVideoXFunLayout, DwmLoraLayout, LayoutError, check_cogvideox_fun, check_dwm_lora
+from .bundle_parts import export_denoiser, write_tokenizer
 from .lora import merge_dwm_lora
 from .onnx_save import export_graph
 
@@ -228,28 +229,9 @@ def export_bundle(
 
     log("exporting denoiser.onnx")
     cos, sin = rotary_embeddings(tconf, size["width"], size["height"], lf)
-    ext = export_graph(
-        DenoiserGraph(comp.transformer, cos, sin),
-        (torch.zeros(2, lf, in_ch, lh, lw), torch.zeros(2, dtype=torch.int64), torch.zeros(2, L, text_dim)),
-        staging / "denoiser.onnx",
-        ["hidden_states", "timestep", "encoder_hidden_states"],
-        ["prediction"],
-        {"hidden_states": {0: "batch"}, "timestep": {0: "batch"}, "encoder_hidden_states": {0: "batch"}, "prediction": {0: "batch"}},
-    )
-    graphs["denoiser"] = {
-        "file": "denoiser.onnx",
-        "externalData": ext,
-        "inputs": {"sample": "hidden_states", "timestep": "timestep", "text": "encoder_hidden_states"},
-        "outputs": {"prediction": "prediction"},
-    }
-
-    tok_dir = staging / "tokenizer"
-    comp.tokenizer.save_pretrained(str(tok_dir))
-    if not (tok_dir / "tokenizer.json").is_file():
-        raise LayoutError("tokenizer", [f"{base.root / 'tokenizer'}: could not be converted to a tokenizer.json"])
-    for extra in tok_dir.iterdir():
-        if extra.name not in ("tokenizer.json", "tokenizer_config.json"):
-            extra.unlink()
+    example = (torch.zeros(2, lf, in_ch, lh, lw), torch.zeros(2, dtype=torch.int64), torch.zeros(2, L, text_dim))
+    graphs["denoiser"] = export_denoiser(DenoiserGraph(comp.transformer, cos, sin), example, staging)
+    tokenizer = write_tokenizer(comp.tokenizer, staging, base.root / "tokenizer")
 
     sf = comp.vae.config.scaling_factor
     look = REAL_HANDS if hand_look == "real" else SYNTHETIC_HANDS
@@ -267,7 +249,7 @@ def export_bundle(
         "conditioning": {**size, **look, "fovYDefault": 90 if hand_look == "synthetic" else 67.38},
         "uses": {"prompt": True, "staticVideo": True, "handsVideo": True},
         "graphs": graphs,
-        "tokenizer": {"file": "tokenizer/tokenizer.json", "config": "tokenizer/tokenizer_config.json", "maxLength": L},
+        "tokenizer": {**tokenizer, "maxLength": L},
         "latent": {"channels": latent_c, "temporalCompression": 4, "spatialCompression": 8, "layout": "BFCHW", "scalingFactor": sf, "shiftFactor": 0},
         "conditioningLayout": [{"source": "mask", "channels": 1, "value": sf}, {"source": "static"}, {"source": "hands"}],
         "timestepType": "int64",

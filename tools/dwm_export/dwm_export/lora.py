@@ -14,6 +14,7 @@ import re
 import torch
 from safetensors.torch import load_file
 
+from .bundle_parts import widened_conv
 from .layout import DwmLoraLayout
 
 # peft / diffusers names: "<module>.lora_A.weight" and "<module>.lora_B.weight", possibly with a
@@ -103,14 +104,7 @@ def widen_patch_embed(transformer: torch.nn.Module, extra: dict, lora: DwmLoraLa
         return want
     if want < proj.in_channels:
         raise LoraError(f"{lora.root}: patch_embed.proj.weight has {want} input channels, fewer than the base model's {proj.in_channels}")
-    # New channels start at zero, as the reference initialises them; the trained weights then overwrite all of it.
-    new = torch.nn.Conv2d(want, proj.out_channels, proj.kernel_size, proj.stride, proj.padding, bias=proj.bias is not None)
-    new = new.to(dtype=proj.weight.dtype)
-    with torch.no_grad():
-        new.weight.zero_()
-        new.weight[:, : proj.in_channels] = proj.weight
-        if proj.bias is not None:
-            new.bias.copy_(proj.bias)
+    new = widened_conv(proj, want)
     transformer.patch_embed.proj = new
     transformer.register_to_config(in_channels=want)
     return want
