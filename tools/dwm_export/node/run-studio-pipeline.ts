@@ -9,7 +9,7 @@
  *
  * Run from the repository root: npx tsx tools/dwm_export/node/run-studio-pipeline.ts --bundle B
  *   --static S.mp4 --hands H.mp4 --dump DIR [--prompt P] [--negative N] [--seed 42] [--steps 50]
- *   [--guidance 6] [--out-video V.mp4]
+ *   [--guidance 6] [--out-video V.mp4] [--provider cpu|cuda|dml|coreml]
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +32,8 @@ const { values: a } = parseArgs({
     steps: { type: 'string', default: '50' },
     guidance: { type: 'string', default: '6' },
     'out-video': { type: 'string' },
+    // 'cuda' on a machine with an NVIDIA GPU and onnxruntime-node's CUDA provider (tried alone: an error, never a silent CPU run).
+    provider: { type: 'string', default: 'cpu' },
   },
 });
 if (!a.bundle || !a.static || !a.hands || !a.dump) {
@@ -68,7 +70,7 @@ const result = await runPipeline(
     seed: Number(a.seed),
     steps: Number(a.steps),
     guidance: Number(a.guidance),
-    providers: ['cpu'],
+    providers: [a.provider],
   },
   {
     sessions,
