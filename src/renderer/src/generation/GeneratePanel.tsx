@@ -191,6 +191,12 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
         </select>
         <AddModel />
       </div>
+      {model ? (
+        // The picker is narrow beside Add model…, so the chosen model's spec is also spelled out here.
+        <div className="small muted" data-testid="gen-model-spec" title={model.name}>
+          {specLabel(model.conditioning)}
+        </div>
+      ) : null}
       {coverage ? (
         <div className="small muted" data-testid="gen-coverage">
           {coverage}
