@@ -74,3 +74,17 @@ def compare(studio_dump: Path, ref: dict, ref_tokens: dict) -> Comparison:
     diff = np.abs(decoded - exp)
     tokens = json.loads((studio_dump / "tokens.json").read_text())
     return Comparison(step_err, scale, float(diff.max()), float(diff.mean()), tokens == ref_tokens)
+
+
+def assert_latents_match(studio: dict, ref: dict, cmp: Comparison, steps: int, tol: float) -> None:
+    """Every step compared, on latents that are not degenerate (else the comparison proves nothing)."""
+    assert len(studio["stepMs"]) == len(ref["steps"]) == steps
+    print(f"\nlatents max |diff| per step: first {cmp.step_max_abs[0]:.2e}, last {cmp.step_max_abs[-1]:.2e}, worst {cmp.worst_step():.2e}; magnitude {max(cmp.step_scale):.2f}")
+    assert max(cmp.step_scale) > 0.5, "the latents are degenerate; the comparison would prove nothing"
+    assert cmp.worst_step() < tol
+
+
+def assert_decoded_matches(ref: dict, cmp: Comparison, tol: float) -> None:
+    print(f"\ndecoded max |diff| {cmp.decoded_max_abs:.2e}, mean {cmp.decoded_mean_abs:.2e}")
+    assert float(np.abs(ref["decoded"]).std()) > 0.05, "the decoded video is flat; the comparison would prove nothing"
+    assert cmp.decoded_max_abs < tol
