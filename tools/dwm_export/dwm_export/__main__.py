@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .bundle_parts import DEFAULT_SIZE, PRECISIONS
 from .layout import LayoutError, check_cogvideox_fun, check_dwm_lora
 from .lora import LoraError
 
@@ -74,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--base", required=True, help="the alibaba-pai/CogVideoX-Fun-V1.1-5b-InP folder (diffusers layout)")
     c.add_argument("--lora", required=True, help="the byungjun-kim/DWM-CogVideoX-Fun-5b-LoRA folder")
     c.add_argument("--out", help="bundle folder to write (replaced only when the export is complete)")
-    c.add_argument("--precision", choices=["fp16", "fp32"], default="fp16", help="text encoder and transformer weights (the VAE stays fp32)")
-    c.add_argument("--width", type=int, default=720)
-    c.add_argument("--height", type=int, default=480)
-    c.add_argument("--frames", type=int, default=49)
-    c.add_argument("--fps", type=float, default=8)
+    c.add_argument("--precision", choices=sorted(PRECISIONS), default="fp16", help="text encoder and transformer weights (the VAE stays fp32)")
+    c.add_argument("--width", type=int, default=DEFAULT_SIZE["width"])
+    c.add_argument("--height", type=int, default=DEFAULT_SIZE["height"])
+    c.add_argument("--frames", type=int, default=DEFAULT_SIZE["frames"])
+    c.add_argument("--fps", type=float, default=DEFAULT_SIZE["fps"])
     c.add_argument("--id", default="dwm-cogvideox-fun-5b")
     c.add_argument("--name", default="DWM (CogVideoX-Fun 5b InP + DWM LoRA)")
     c.add_argument("--hand-look", choices=["real", "synthetic"], default="real", help="hand colours the model was trained on")

@@ -15,24 +15,17 @@ training/cogvideox: CogVideoXFunStaticToVideoPipeline with mask_video all zeros)
 
 from __future__ import annotations
 
-import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
 from .layout import CogVideoXFunLayout, DwmLoraLayout, LayoutError, check_cogvideox_fun, check_dwm_lora
-from .bundle_parts import export_denoiser, write_tokenizer
+from .bundle_parts import DEFAULT_SIZE, conditioning_spec, dtype_for, export_denoiser, open_staging, publish, write_tokenizer
 from .lora import merge_dwm_lora
 from .onnx_save import export_graph
 
-# DESIGN.md / the reference: 720x480, 49 frames at 8 fps, real-data hand look (HaMeR meshes on black).
-DEFAULT_SIZE = {"width": 720, "height": 480, "frames": 49, "fps": 8}
-REAL_HANDS = {"background": [0, 0, 0], "handColours": {"left": [150, 235, 150], "right": [230, 115, 115]}, "shading": "lambert"}
-SYNTHETIC_HANDS = {"background": [20, 20, 20], "handColours": {"left": [0, 255, 0], "right": [255, 0, 0]}, "shading": "flat"}
 DWM_DEFAULTS = {"steps": 50, "guidance": 6.0, "negativePrompt": "", "seed": 42}
-PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16}
 
 
 @dataclass
@@ -180,9 +173,7 @@ def export_bundle(
     size = {**DEFAULT_SIZE, **(size or {})}
     base = check_cogvideox_fun(base_dir)
     lora = check_dwm_lora(lora_dir) if lora_dir else None
-    if precision not in PRECISIONS:
-        raise LayoutError("precision", [f"{precision!r} is not one of {sorted(PRECISIONS)}"])
-    dtype = PRECISIONS[precision]
+    dtype = dtype_for(precision)
     log(f"loading {base.root} ({precision})")
     comp, summary = load_components(base, lora, dtype, lora_scale)
     tconf = comp.transformer.config
@@ -192,10 +183,7 @@ def export_bundle(
         comp.vae.enable_tiling()
 
     out = Path(out_dir)
-    staging = out.with_name(f".{out.name}.partial")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging = open_staging(out)
 
     latent_c = comp.vae.config.latent_channels
     lf = (size["frames"] - 1) // 4 + 1
@@ -234,7 +222,6 @@ def export_bundle(
     tokenizer = write_tokenizer(comp.tokenizer, staging, base.root / "tokenizer")
 
     sf = comp.vae.config.scaling_factor
-    look = REAL_HANDS if hand_look == "real" else SYNTHETIC_HANDS
     described = f"CogVideoX-Fun V1.1 5b InP with the DWM LoRA merged (rank {summary.get('rank')}, {summary.get('merged_layers')} layers)" if lora else "CogVideoX-Fun InP without a LoRA"
     manifest = {
         "manifestVersion": 1,
@@ -246,7 +233,7 @@ def export_bundle(
         + ".",
         "license": "See the base model's and the LoRA's licences",
         "baseline": False,
-        "conditioning": {**size, **look, "fovYDefault": 90 if hand_look == "synthetic" else 67.38},
+        "conditioning": conditioning_spec(size, hand_look),
         "uses": {"prompt": True, "staticVideo": True, "handsVideo": True},
         "graphs": graphs,
         "tokenizer": {**tokenizer, "maxLength": L},
@@ -256,9 +243,6 @@ def export_bundle(
         "scheduler": scheduler_manifest(comp.scheduler_config),
         "defaults": DWM_DEFAULTS,
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
+    publish(staging, out, manifest)
     log(f"wrote {out}")
     return out

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,15 +41,13 @@ import torch
 
 from .layout import LayoutError, _read_json
 from .lora import LoraError
-from .bundle_parts import export_denoiser, widened_conv, write_tokenizer
+from .bundle_parts import DEFAULT_SIZE, PRECISIONS, conditioning_spec, dtype_for, export_denoiser, open_staging, publish, widened_conv, write_tokenizer
 from .onnx_save import export_graph
 
-DEFAULT_SIZE = {"width": 720, "height": 480, "frames": 49, "fps": 8}
 # inference.py's defaults: 50 steps, guidance 6, seed 42, negative prompt "bad detailed".
 DWM_WAN_DEFAULTS = {"steps": 50, "guidance": 6.0, "negativePrompt": "bad detailed", "seed": 42}
 # configs/pipelines/wan2.1_fun_inp_hand_concat.yaml, scheduler_kwargs (the experiment config does not override them).
 DWM_WAN_SCHEDULER = {"num_train_timesteps": 1000, "shift": 5.0, "use_dynamic_shifting": False}
-PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16}
 
 TEXT_LEN = 512  # diffusers' Wan attention splits image from text context assuming 512 text tokens
 CLIP_TOKENS = 257  # the CLIP ViT-H/14 context the i2v cross-attention expects (VideoX-Fun slices context[:, :257])
@@ -847,19 +844,15 @@ def export_bundle(
     log=print,
 ) -> Path:
     """Check the folders, then write the bundle to `out_dir` (replaced only when complete)."""
-    from .cogvideox import REAL_HANDS, SYNTHETIC_HANDS
-
     size = {**DEFAULT_SIZE, **(size or {})}
     base = check_wan_fun(base_dir, text_encoder=text_encoder, tokenizer=tokenizer)
     lora = check_dwm_wan_lora(lora_dir) if lora_dir else None
-    if precision not in PRECISIONS:
-        raise LayoutError("precision", [f"{precision!r} is not one of {sorted(PRECISIONS)}"])
     patch = tuple(base.config.get("patch_size", (1, 2, 2)))
     check_size(size, patch)
     sched = {**DWM_WAN_SCHEDULER, **(lora.settings if lora else {})}
     if shift is not None:
         sched["shift"] = shift
-    dtype = PRECISIONS[precision]
+    dtype = dtype_for(precision)
     log(f"loading {base.root} ({precision})")
     comp = load_components(base, lora, dtype, lora_scale)
     tconf = comp.transformer.config
@@ -871,10 +864,7 @@ def export_bundle(
         raise LayoutError("transformer", [f"out_dim {tconf.out_channels} is not the VAE's {latent_c} latent channels"])
 
     out = Path(out_dir)
-    staging = out.with_name(f".{out.name}.partial")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging = open_staging(out)
 
     lf = (size["frames"] - 1) // 4 + 1
     lh, lw = size["height"] // 8, size["width"] // 8
@@ -916,7 +906,6 @@ def export_bundle(
     graphs["denoiser"] = export_denoiser(DenoiserGraph(comp.transformer), example, staging)
     tokenizer = write_tokenizer(comp.tokenizer, staging, base.tokenizer_dir)
 
-    look = REAL_HANDS if hand_look == "real" else SYNTHETIC_HANDS
     s = comp.summary
     described = (
         f"Wan2.1-Fun V1.1 14B InP with the DWM LoRA merged (rank {s.get('rank')}, alpha/rank {s.get('alpha_over_rank')}, {s.get('merged_layers')} layers)"
@@ -931,7 +920,7 @@ def export_bundle(
         "description": f"{described}; exported by tools/dwm_export in {precision} from {base.root.name}" + (f" and {lora.root.name}" if lora else "") + ".",
         "license": "See the base model's and the LoRA's licences",
         "baseline": False,
-        "conditioning": {**size, **look, "fovYDefault": 90 if hand_look == "synthetic" else 67.38},
+        "conditioning": conditioning_spec(size, hand_look),
         "uses": {"prompt": True, "staticVideo": True, "handsVideo": bool(lora)},
         "graphs": graphs,
         "tokenizer": {**tokenizer, "maxLength": TEXT_LEN},
@@ -942,10 +931,7 @@ def export_bundle(
         "scheduler": {"type": "flow-euler", "numTrainTimesteps": int(sched["num_train_timesteps"]), "shift": float(sched["shift"])},
         "defaults": DWM_WAN_DEFAULTS,
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
+    publish(staging, out, manifest)
     log(f"wrote {out}")
     return out
 

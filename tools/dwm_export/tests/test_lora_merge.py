@@ -24,9 +24,12 @@ def test_merged_transformer_equals_peft_adapters(tiny_checkpoints, reference):
         a = merged(hidden_states=hidden, encoder_hidden_states=text, timestep=t, image_rotary_emb=rotary, return_dict=False)[0]
         b = reference.transformer(hidden_states=hidden, encoder_hidden_states=text, timestep=t, image_rotary_emb=rotary, return_dict=False)[0]
     assert (a - b).abs().max().item() < 1e-4
-    # and the LoRA matters: without it the output is different
-    plain = CogVideoXTransformer3DModel.from_pretrained(str(base / "transformer")).eval()
-    assert plain.config.in_channels < cfg.in_channels
+    # and the LoRA matters: the same model with the LoRA at scale 0 (widened input only) differs by far
+    unmerged = CogVideoXTransformer3DModel.from_pretrained(str(base / "transformer")).eval()
+    merge_dwm_lora(unmerged, check_dwm_lora(lora), scale=0.0)
+    with torch.no_grad():
+        c = unmerged(hidden_states=hidden, encoder_hidden_states=text, timestep=t, image_rotary_emb=rotary, return_dict=False)[0]
+    assert (a - c).abs().max().item() > 100 * 1e-4
 
 
 def test_lora_pairs_accept_the_usual_key_spellings(tmp_path):
