@@ -10,6 +10,7 @@ import type { WorkerFactory } from './generation/worker-process';
 import { RenderService } from './services/conditioning/render-service';
 import { ProjectService } from './services/project-service';
 import { SettingsStore } from './services/settings-store';
+import { TrainingClipsService } from './services/training-clips/training-clips-service';
 
 export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -86,6 +87,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
     settings,
     projects,
     renders,
+    trainingClips: new TrainingClipsService(projects),
     generation,
     reportTask: (task) => emit('task.progress', task),
   };
@@ -95,6 +97,10 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
     dispatch,
     async renderFrame(renderId, index, bytes) {
       try {
+        // Training clips share the binary channel: their frames are addressed by clip id.
+        if (services.trainingClips.hasClip(renderId)) {
+          return { ok: true, value: await services.trainingClips.frame(renderId, index, bytes) };
+        }
         return { ok: true, value: await services.renders.frame(renderId, index, bytes) };
       } catch (err) {
         if (err instanceof ApiError) return { ok: false, error: err.toShape() };
@@ -109,6 +115,7 @@ export async function createStudio(opts: StudioOptions): Promise<Studio> {
     },
     async shutdown() {
       await services.renders.abortAll();
+      await services.trainingClips.abortAll();
       await services.generation.shutdown();
       await projects.close().catch((err: Error) => log(`could not save on exit: ${err.message}`));
     },

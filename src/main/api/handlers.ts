@@ -13,6 +13,7 @@ import type { RenderService } from '../services/conditioning/render-service';
 import { listInferenceBackends } from '../services/inference-backends';
 import type { ProjectService } from '../services/project-service';
 import type { SettingsStore } from '../services/settings-store';
+import type { TrainingClipsService } from '../services/training-clips/training-clips-service';
 
 /** What differs between the Electron shell and the web host; everything else is shared. */
 export interface HostAdapter {
@@ -42,6 +43,7 @@ export interface Services {
   settings: SettingsStore;
   projects: ProjectService;
   renders: RenderService;
+  trainingClips: TrainingClipsService;
   generation: GenerationService;
   reportTask: TaskReporter;
 }
@@ -90,10 +92,24 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
       }
     },
     'samples.import': async ({ dir }) => {
-      // Samples are checked against what the default model needs (the documented default when no model is installed).
-      const model = await services.generation.defaultModel().catch(() => null);
-      const opts = model ? { spec: model.manifest.conditioning } : {};
-      return withTask(services.reportTask, `Importing samples from ${path.basename(dir)}`, () => projects.importSamples(dir, opts));
+      // Samples are checked against what the default model needs (the documented default when no model is installed),
+      // then against the other installed models: the reference samples (720x480) fit the overlay baseline, not the
+      // small learned default (144x96). When none fits, the default model's refusal names every problem.
+      const listing = await services.generation.models();
+      const first = await services.generation.defaultModel(listing).catch(() => null);
+      const specs = first ? [first, ...listing.models.filter((m) => m !== first)].map((m) => m.manifest.conditioning) : [undefined];
+      return withTask(services.reportTask, `Importing samples from ${path.basename(dir)}`, async () => {
+        let refusal: unknown = null;
+        for (const spec of specs) {
+          try {
+            return await projects.importSamples(dir, spec ? { spec } : {});
+          } catch (err) {
+            if (!(err instanceof ApiError && err.code === 'BAD_INPUT')) throw err;
+            refusal ??= err;
+          }
+        }
+        throw refusal;
+      });
     },
     'render.begin': async ({ shotId, pngs, modelId }) => services.renders.begin(shotId, { pngs, modelId }),
     'render.finish': async ({ renderId }) => services.renders.finish(renderId),
@@ -102,6 +118,11 @@ export function createHandlers(services: Services, host: HostAdapter): Handlers 
       const spec = modelId === undefined ? undefined : (await services.generation.conditioningModel(modelId))?.manifest.conditioning;
       return services.renders.latest(shotId, spec);
     },
+    'synth.begin': async (size) => services.trainingClips.begin(size),
+    'synth.clip': async ({ setId, meta }) => services.trainingClips.beginClip(setId, meta),
+    'synth.clipFinish': async ({ clipId }) => services.trainingClips.finishClip(clipId),
+    'synth.finish': async ({ setId }) => services.trainingClips.finish(setId),
+    'synth.abort': async ({ setId }) => ({ aborted: await services.trainingClips.abort(setId) }),
     'models.list': async () => {
       const listing = await services.generation.models();
       const fallback = await services.generation.defaultModel(listing).catch(() => null);

@@ -16,6 +16,7 @@ import { registerImportSamples } from './import-samples-command';
 import { registerMetrics } from './metrics-command';
 import { registerModels } from './models-command';
 import { registerRender } from './render-command';
+import { registerSynth } from './synth-command';
 
 /**
  * `dwm-studio`: the studio's command line. Each subcommand uses the same services as the
@@ -50,6 +51,7 @@ export function buildCli(): Command {
     });
 
   registerRender(program);
+  registerSynth(program);
   registerImportSamples(program);
   registerModels(program);
   registerGenerate(program);

@@ -26,6 +26,22 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   return found;
 }
 
+/** The system Chromium, headless, software-rendered, with nothing phoning home: for `render` and `synth`. */
+export function launchHeadlessChromium(executablePath: string) {
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
 /**
  * `dwm-studio render PROJECT --shot ID --out DIR`: the conditioning videos without the UI.
  * The desktop app would use an offscreen Electron window; without the Electron binary the
@@ -68,18 +84,7 @@ export async function renderHeadless(
     throw new Error(`${state.dir} has no shot "${opts.shot}"; its shots: ${list}`);
   }
   const host = await startWebHost({ studio, rendererDir: rendererBuildDir(), port: 0 });
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchHeadlessChromium(executablePath);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${host.openUrl}#render=${shot.id}`);

@@ -4,6 +4,7 @@ import { ModelManifest } from '../model/manifest';
 import { ProviderChoice, Seed, TakeProgress, TakeRecord, TakeReview } from '../model/take';
 import { ProjectDocument } from '../project/schema';
 import { RecentProject, Settings, SettingsPatch } from '../settings/schema';
+import { ClipIndexEntry, ClipMetaInput, ClipSetSize } from '../synth/clip-meta';
 import type { Envelope } from './errors';
 
 /**
@@ -216,6 +217,31 @@ export const calls = {
     z.object({ shotId: z.uuid(), modelId: ModelRef.optional() }).strict(),
     RenderResult.nullable(),
     "The newest complete conditioning render of a shot; with modelId, the newest one made at that model's conditioning spec.",
+  ),
+  'synth.begin': call(
+    ClipSetSize,
+    z.object({ setId: z.uuid(), spec: ConditioningSpec }),
+    "Start a set of synthetic training clips in the open project (<project>/training-clips/<stamp>/): size, length and rate as given (default 144x96, 49 frames at 8 fps), the default model's hand colours, shading and background.",
+  ),
+  'synth.clip': call(
+    z.object({ setId: z.uuid(), meta: ClipMetaInput }).strict(),
+    z.object({ clipId: z.uuid() }),
+    "Start one clip of the set (its meta and prompt); the page then sends each frame (interaction, static, hands, mask RGBA) as binary to the render frame channel under the clip's id.",
+  ),
+  'synth.clipFinish': call(
+    z.object({ clipId: z.uuid() }).strict(),
+    ClipIndexEntry,
+    "Close a clip's four videos and write its prompt and meta.",
+  ),
+  'synth.finish': call(
+    z.object({ setId: z.uuid() }).strict(),
+    z.object({ dir: z.string(), clips: z.int().min(1) }),
+    'Write clips.json and move the finished set into place (path relative to the project).',
+  ),
+  'synth.abort': call(
+    z.object({ setId: z.uuid() }).strict(),
+    z.object({ aborted: z.boolean() }),
+    'Cancel a clip set; nothing of it is kept.',
   ),
   'models.list': call(
     Empty,

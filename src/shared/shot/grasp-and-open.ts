@@ -151,11 +151,12 @@ export function graspAndOpen(shot: Shot, opts: GraspAndOpenOptions): Shot {
 export function approachCamera(
   shot: Shot,
   target: GraspTarget,
-  opts: { from: Vec3; arriveAt: number; newId: () => string; fovY?: number },
+  /** eyeOffset: metres added to the standing eye height (synthetic clips vary people's height). */
+  opts: { from: Vec3; arriveAt: number; newId: () => string; fovY?: number; eyeOffset?: number },
 ): Shot {
   const front = norm(target.front);
   const stand = add(add(target.handle, scale(front, 0.75)), [0, 0, 0]);
-  const end: Vec3 = [stand[0], Math.max(1.45, target.handle[1] + 0.7), stand[2]];
+  const end: Vec3 = [stand[0], Math.max(1.45, target.handle[1] + 0.7) + (opts.eyeOffset ?? 0), stand[2]];
   const lookAt = (eye: Vec3, at: Vec3): Quat => {
     // three.js camera: looks down -Z with +Y up.
     const z = norm(sub(eye, at));

@@ -1,18 +1,10 @@
 import { expect } from 'vitest';
+import { mulberry32 } from '../../../src/shared/random';
 import { TrajectoryError } from '../../../src/shared/trajectory/errors';
 import type { CameraFrame, HandFrame, Quat, Vec3 } from '../../../src/shared/trajectory/types';
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Uniformly distributed unit quaternion (Shoemake). */
 export function randomQuat(r: () => number): Quat {

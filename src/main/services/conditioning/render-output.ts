@@ -81,7 +81,7 @@ function checkInput(shotId: string, opts: ConditioningSetOptions): { spec: Condi
 }
 
 /** Claim `<stamp>.partial` with an exclusive mkdir, so two renders of one shot never share a folder. */
-async function claimStampDir(shotDir: string, base: string): Promise<{ stamp: string; partial: string }> {
+export async function claimStampDir(shotDir: string, base: string): Promise<{ stamp: string; partial: string }> {
   for (let n = 1; n < 1000; n++) {
     const stamp = n === 1 ? base : `${base}-${n}`;
     const finalExists = await fs.stat(path.join(shotDir, stamp)).then(

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { HeadlessRender } from '../conditioning/HeadlessRender';
+import { HeadlessSynth } from '../conditioning/HeadlessSynth';
 import { useTakes } from '../generation/takes-store';
 import { useStudio } from '../state/studio-store';
 import { TimelinePanel } from '../timeline/TimelinePanel';
@@ -45,6 +46,7 @@ export function App() {
       {dialog === 'export' ? <ExportDialog selectedTakeIds={checkedTakes} /> : null}
       <Toasts />
       <HeadlessRender />
+      <HeadlessSynth />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type { Placement, SceneAsset } from '../../../shared/scene/schema';
 import { useStudio } from '../state/studio-store';
 import { useViewport } from '../state/viewport-store';
 import { graspAndOpenPart } from '../timeline/grasp-helper';
+import { TrainingClipsDialog } from './TrainingClipsDialog';
 import { runCommand } from './use-shortcuts';
 
 const UNITS: { label: string; scale: number }[] = [
@@ -102,6 +103,7 @@ function SceneInspector({
   const editDocument = useStudio((s) => s.editDocument);
   const load = useViewport((s) => s.loads[scene.id]);
   const requestFrame = useViewport((s) => s.requestFrame);
+  const [clipsDialog, setClipsDialog] = useState(false);
   const setPlacement = (patch: Partial<Placement>) => void editScene(scene.id, (s) => ({ ...s, placement: { ...s.placement, ...patch } }));
   const unit = UNITS.find((u) => Math.abs(u.scale - scene.placement.unitScale) < 1e-12);
   const placed = placedBounds(scene.placement, scene.bounds);
@@ -236,6 +238,15 @@ function SceneInspector({
               </li>
             ))}
           </ul>
+          <button
+            type="button"
+            className="small-button"
+            onClick={() => setClipsDialog(true)}
+            title="Render synthetic training clips (interaction, static, hands, mask) of these parts into the project's training-clips folder"
+          >
+            Generate training clips…
+          </button>
+          {clipsDialog ? <TrainingClipsDialog scene={scene} onClose={() => setClipsDialog(false)} /> : null}
         </>
       ) : null}
       {load?.state === 'ready' ? <Outline root={load.object} /> : null}

@@ -39,7 +39,7 @@ export interface RenderTimings {
   totalMs: number;
 }
 
-const rgb = (c: readonly number[]) =>
+export const rgb = (c: readonly number[]) =>
   new THREE.Color().setRGB((c[0] ?? 0) / 255, (c[1] ?? 0) / 255, (c[2] ?? 0) / 255, THREE.SRGBColorSpace);
 
 /** Scene objects as the viewport loaded them; meshes are cloned (sharing GPU data), splats reloaded for this renderer. */
@@ -48,12 +48,19 @@ export interface LoadedScene {
   object: THREE.Object3D;
 }
 
-async function buildStaticScene(renderer: THREE.WebGLRenderer, scenes: LoadedScene[]): Promise<THREE.Scene> {
+/** The static pass's lights; synthetic training clips vary them per clip (render-training-clips.ts). */
+export const SCENE_LIGHTS = { hemisphere: 1.2, sun: 1.5, sunPosition: [5, 8, 3] as [number, number, number] };
+
+/** Each placed scene object is a direct child group of the static scene, in `scenes` order (invisible ones skipped). */
+export async function buildStaticScene(renderer: THREE.WebGLRenderer, scenes: LoadedScene[]): Promise<THREE.Scene> {
   const scene = new THREE.Scene();
   scene.background = new THREE.Color(0, 0, 0);
-  scene.add(new THREE.HemisphereLight(0xffffff, 0x333844, 1.2));
-  const sun = new THREE.DirectionalLight(0xffffff, 1.5);
-  sun.position.set(5, 8, 3);
+  const sky = new THREE.HemisphereLight(0xffffff, 0x333844, SCENE_LIGHTS.hemisphere);
+  sky.name = 'dwm-hemisphere';
+  scene.add(sky);
+  const sun = new THREE.DirectionalLight(0xffffff, SCENE_LIGHTS.sun);
+  sun.name = 'dwm-sun';
+  sun.position.set(...SCENE_LIGHTS.sunPosition);
   scene.add(sun);
   let splats = false;
   for (const { asset, object } of scenes) {
@@ -79,12 +86,16 @@ async function buildStaticScene(renderer: THREE.WebGLRenderer, scenes: LoadedSce
   return scene;
 }
 
-interface PosableHand {
+export interface PosableHand {
   root: THREE.Object3D;
   bones: THREE.Object3D[];
 }
 
-async function loadHand(side: 'left' | 'right', colour: readonly number[], shading: ConditioningSpec['shading']): Promise<PosableHand> {
+export async function loadHand(
+  side: 'left' | 'right',
+  colour: readonly number[],
+  shading: ConditioningSpec['shading'],
+): Promise<PosableHand> {
   const gltf = await new GLTFLoader().loadAsync(`/hands/${side}.glb`);
   const root = cloneSkinned(gltf.scene);
   const material =
@@ -103,7 +114,7 @@ async function loadHand(side: 'left' | 'right', colour: readonly number[], shadi
   return { root, bones };
 }
 
-function poseHand(hand: PosableHand, side: 'left' | 'right', pose: ShotPose['hands']['left']) {
+export function poseHand(hand: PosableHand, side: 'left' | 'right', pose: ShotPose['hands']['left']) {
   hand.root.visible = pose.visible;
   if (!pose.visible) return;
   posedModelJoints({ fingers: pose.fingers }, side).forEach((j, i) => {
@@ -118,7 +129,7 @@ function poseHand(hand: PosableHand, side: 'left' | 'right', pose: ShotPose['han
 }
 
 /** Read the drawing buffer as RGBA rows top to bottom (WebGL reads bottom-up). */
-function readRgba(
+export function readRgba(
   gl: WebGL2RenderingContext | WebGLRenderingContext,
   width: number,
   height: number,
@@ -134,6 +145,51 @@ function readRgba(
     pixels.copyWithin(top * stride, bottom * stride, bottom * stride + stride);
     pixels.set(row, bottom * stride);
   }
+}
+
+/**
+ * Pass 2's scene: both hands in the spec's colours and shading on its background, lit from the
+ * camera. The camera is part of the scene (it carries the headlight); render the static pass
+ * with it too, after updateMatrixWorld, so both passes are pixel-aligned.
+ */
+export async function createHandPass(
+  spec: ConditioningSpec,
+): Promise<{ scene: THREE.Scene; camera: THREE.PerspectiveCamera; hands: Record<'left' | 'right', PosableHand> }> {
+  const scene = new THREE.Scene();
+  scene.background = rgb(spec.background);
+  scene.add(new THREE.AmbientLight(0xffffff, 0.9));
+  const headlight = new THREE.DirectionalLight(0xffffff, 1.6);
+  const camera = new THREE.PerspectiveCamera(60, spec.width / spec.height, 0.01, 200);
+  // A light at the camera shades the hands the same way whatever the shot does.
+  camera.add(headlight);
+  headlight.position.set(0.3, 0.6, 0);
+  scene.add(camera);
+  const hands = {
+    left: await loadHand('left', spec.handColours.left, spec.shading),
+    right: await loadHand('right', spec.handColours.right, spec.shading),
+  };
+  scene.add(hands.left.root, hands.right.root);
+  return { scene, camera, hands };
+}
+
+/** Point the camera as a sampled pose says. */
+export function placeCamera(camera: THREE.PerspectiveCamera, pose: ShotPose['camera']): void {
+  camera.position.set(...pose.position);
+  camera.quaternion.set(...pose.rotation);
+  camera.fov = pose.fovY;
+  camera.updateProjectionMatrix();
+  camera.updateMatrixWorld(true);
+}
+
+/** A WebGL renderer on its own canvas at exactly the spec's size (pixel ratio 1), keeping its buffer for readback. */
+export function createOffscreenRenderer(spec: Pick<ConditioningSpec, 'width' | 'height'>): THREE.WebGLRenderer {
+  const canvas = document.createElement('canvas');
+  canvas.width = spec.width;
+  canvas.height = spec.height;
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+  renderer.setPixelRatio(1);
+  renderer.setSize(spec.width, spec.height, false);
+  return renderer;
 }
 
 export async function renderConditioning(
@@ -161,39 +217,17 @@ export async function renderConditioning(
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, probe);
     return performance.now() - t;
   };
-  const canvas = document.createElement('canvas');
-  canvas.width = spec.width;
-  canvas.height = spec.height;
-  const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
-  renderer.setPixelRatio(1);
-  renderer.setSize(spec.width, spec.height, false);
+  const renderer = createOffscreenRenderer(spec);
   try {
     const staticScene = await buildStaticScene(renderer, scenes);
-    const handScene = new THREE.Scene();
-    handScene.background = rgb(spec.background);
-    handScene.add(new THREE.AmbientLight(0xffffff, 0.9));
-    const headlight = new THREE.DirectionalLight(0xffffff, 1.6);
-    const camera = new THREE.PerspectiveCamera(60, spec.width / spec.height, 0.01, 200);
-    // A light at the camera shades the hands the same way whatever the shot does.
-    camera.add(headlight);
-    headlight.position.set(0.3, 0.6, 0);
-    handScene.add(camera);
-    const hands = {
-      left: await loadHand('left', spec.handColours.left, spec.shading),
-      right: await loadHand('right', spec.handColours.right, spec.shading),
-    };
-    handScene.add(hands.left.root, hands.right.root);
+    const { scene: handScene, camera, hands } = await createHandPass(spec);
     const gl = renderer.getContext();
     const size = spec.width * spec.height * 4;
     const row = new Uint8Array(spec.width * 4);
     for (let frame = 0; frame < spec.frames; frame++) {
       if (opts.signal?.aborted) throw new DOMException('The render was cancelled', 'AbortError');
       const pose = poseAt(frame);
-      camera.position.set(...pose.camera.position);
-      camera.quaternion.set(...pose.camera.rotation);
-      camera.fov = pose.camera.fovY;
-      camera.updateProjectionMatrix();
-      camera.updateMatrixWorld(true);
+      placeCamera(camera, pose.camera);
       const bytes = new Uint8Array(2 * size);
       timings.scenePassMs += timed(gl, () => renderer.render(staticScene, camera));
       let t = performance.now();

@@ -13,7 +13,12 @@ import { editActiveShot } from './timeline-actions';
 export function articulationInWorld(scene: SceneAsset, part: Articulation): GraspTarget | null {
   const load = useViewport.getState().loads[scene.id];
   if (load?.state !== 'ready') return null;
-  const node = load.object.getObjectByName(part.node);
+  return articulationTarget(load.object, part);
+}
+
+/** The same from any placed copy of the scene object (the training clip renderer has its own). */
+export function articulationTarget(object: THREE.Object3D, part: Articulation): GraspTarget | null {
+  const node = object.getObjectByName(part.node);
   const parent = node?.parent;
   if (!node || !parent) return null;
   parent.updateWorldMatrix(true, false);
