@@ -109,6 +109,12 @@ const steps = {
       ['pytest', 'torch', 'diffusers', 'transformers', 'peft', 'onnx'],
       'tools/dwm_export/requirements.txt',
     );
+    pytest(
+      'learned default model: training, export, studio clips smoke run (pytest, torch)',
+      'tools/dwm_train',
+      ['pytest', 'torch', 'onnx', 'onnxruntime', 'PIL'],
+      'tools/dwm_train/requirements.txt',
+    );
   },
 };
 

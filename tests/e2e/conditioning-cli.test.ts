@@ -13,7 +13,7 @@ import type { Shot } from '../../src/shared/animation/schema';
 import { modelRootTransform, posedModelJoints } from '../../src/shared/hand/keypoints';
 import { WEBXR_JOINTS } from '../../src/shared/hand/skeleton';
 import { createShot } from '../../src/shared/shot/create-shot';
-import { ROOT, tempDir } from './harness';
+import { homeWithDefaultModel, ROOT, tempDir } from './harness';
 
 /**
  * The conditioning renderer through the command line (`dwm-studio new` then `render`, a
@@ -134,7 +134,8 @@ async function projectedHandBox(shot: Shot, cam: THREE.Camera) {
 
 describe('dwm-studio render (headless Chromium)', () => {
   it('renders the demo shot of a new project deterministically: same pixels twice', async () => {
-    const home = await tempDir('render-home');
+    // The reference size (720x480): the overlay baseline's spec, whatever other model is installed.
+    const home = await homeWithDefaultModel('dwm-baseline-overlay');
     const project = path.join(await tempDir('render'), 'p');
     cli(home, 'new', project);
     const out1 = path.join(project, '..', 'r1');
@@ -155,7 +156,7 @@ describe('dwm-studio render (headless Chromium)', () => {
   });
 
   it('puts a known scene point and a known hand pose where an independent projection says, in aligned videos', async () => {
-    const home = await tempDir('proj-home');
+    const home = await homeWithDefaultModel('dwm-baseline-overlay');
     const dir = await tempDir('proj');
     const project = path.join(dir, 'p');
     const marker: [number, number, number] = [0.12, 1.25, -1.2];

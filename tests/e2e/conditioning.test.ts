@@ -5,7 +5,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo, readVideoFramesRgba } from '../../src/main/services/conditioning/ffmpeg';
 import { DEFAULT_CONDITIONING_SPEC } from '../../src/shared/conditioning/spec';
-import { createProjectInPage, launchBrowser, newPage, type RunningHost, screenshot, startHost, tempDir } from './harness';
+import {
+  createProjectInPage,
+  homeWithDefaultModel,
+  launchBrowser,
+  newPage,
+  type RunningHost,
+  screenshot,
+  startHost,
+  tempDir,
+} from './harness';
 
 /**
  * Conditioning render of the demo shot through the UI (the right hand opens the top drawer;
@@ -26,7 +35,8 @@ describe('conditioning render in the browser', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    host = await startHost();
+    // The reference size (720x480): the overlay baseline's spec, whatever other model is installed.
+    host = await startHost({ home: await homeWithDefaultModel('dwm-baseline-overlay') });
     ({ page } = await newPage(browser));
     dir = path.join(await tempDir('cond'), 'p');
     await page.goto(host.openUrl);

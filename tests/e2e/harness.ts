@@ -26,6 +26,17 @@ export async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `dwm-e2e-${prefix}-`));
 }
 
+/**
+ * A settings folder whose default model is `modelId`: tests of the conditioning renderer's
+ * fidelity at the reference size (720x480) pin the overlay baseline, so that a learned model
+ * installed beside it (it would be the default, at its own size, e.g. 144x96) changes nothing.
+ */
+export async function homeWithDefaultModel(modelId: string): Promise<string> {
+  const home = await tempDir('home');
+  await fs.writeFile(path.join(home, 'settings.json'), JSON.stringify({ schemaVersion: 1, defaultModelId: modelId }));
+  return home;
+}
+
 /** Start `dwm-studio serve --json` with its own settings folder and wait for its URL line. */
 export async function startHost(opts: { home?: string; project?: string } = {}): Promise<RunningHost> {
   const home = opts.home ?? (await tempDir('home'));

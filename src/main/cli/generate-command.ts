@@ -6,8 +6,9 @@ import { newTakeRecord, ProviderChoice, TAKE_FILE, type TakeRecord } from '../..
 import { APP_VERSION, defaultUserDataDir } from '../app-meta';
 import { bundledModelsDir } from '../app-root';
 import { pipelineInputOf } from '../generation/take-input';
+import type { ModelBundle } from '../models/bundle';
 import { bundleHash } from '../models/bundle';
-import { resolveModel } from '../models/model-registry';
+import { chooseDefaultModel, discoverModels, resolveModel } from '../models/model-registry';
 import { CancelledError, runPipeline } from '../pipeline/pipeline';
 import { providerLabel } from '../pipeline/providers';
 import { SessionCache } from '../pipeline/sessions';
@@ -61,9 +62,7 @@ export async function generateTake(opts: GenerateOptions, log: (line: string) =>
   const settings = new SettingsStore(defaultUserDataDir());
   await settings.load();
   const roots = [bundledModelsDir(), ...settings.get().modelFolders];
-  const bundle = opts.model
-    ? await resolveModel(roots, opts.model)
-    : await resolveModel(roots, settings.get().defaultModelId ?? 'dwm-baseline-overlay');
+  const bundle = opts.model ? await resolveModel(roots, opts.model) : await defaultModel(roots, settings.get().defaultModelId);
   const m = bundle.manifest;
   const out = path.resolve(opts.out);
   await fs.mkdir(out, { recursive: true });
@@ -169,4 +168,13 @@ function parseFloatArg(min: number, max: number) {
     if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`must be a number from ${min} to ${max}`);
     return n;
   };
+}
+
+/** The same default as the studio's queue (chooseDefaultModel), or why there is none. */
+async function defaultModel(roots: string[], wanted: string | null): Promise<ModelBundle> {
+  const { models, invalid } = await discoverModels(roots);
+  const chosen = chooseDefaultModel(models, wanted);
+  if (chosen) return chosen;
+  const why = invalid.map((i) => i.problem).join('; ');
+  throw new Error(`no model bundle is installed (searched ${roots.join(', ')})${why ? `: ${why}` : ''}`);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Shot } from '../../shared/animation/schema';
 import { ApiError } from '../../shared/api/errors';
 import type { ModelManifest } from '../../shared/model/manifest';
 import {
@@ -12,7 +13,7 @@ import {
   type TakeRecord,
 } from '../../shared/model/take';
 import { bundleHash, type ModelBundle } from '../models/bundle';
-import { discoverModels, type ModelListing } from '../models/model-registry';
+import { chooseDefaultModel, discoverModels, type ModelListing } from '../models/model-registry';
 import { providerCandidates } from '../pipeline/providers';
 import { probeVideo } from '../services/conditioning/ffmpeg';
 import type { RenderService } from '../services/conditioning/render-service';
@@ -101,11 +102,29 @@ export class GenerationService {
   /** The model new takes use when none is named: the setting, else the first learned model, else the first baseline. */
   async defaultModel(listing?: ModelListing): Promise<ModelBundle> {
     const { models } = listing ?? (await this.models());
-    const wanted = this.opts.settings.get().defaultModelId;
-    const chosen =
-      (wanted ? models.find((m) => m.manifest.id === wanted) : undefined) ?? models.find((m) => !m.manifest.baseline) ?? models[0];
+    const chosen = chooseDefaultModel(models, this.opts.settings.get().defaultModelId);
     if (!chosen) throw new ApiError('NOT_FOUND', `No model bundle is installed (searched ${this.modelRoots().join(', ')})`);
     return chosen;
+  }
+
+  /**
+   * The model a take of this shot uses when none is named: the default, except for a shot whose
+   * conditioning was imported from files (reference samples), which gets the first installed
+   * model (the default first) made for the files' size, length and rate. When none fits, the
+   * default, whose refusal then names the mismatch.
+   */
+  private async modelForShot(projectDir: string, shot: Shot, listing: ModelListing): Promise<ModelBundle> {
+    const first = await this.defaultModel(listing);
+    if (!shot.conditioning) return first;
+    for (const candidate of [first, ...listing.models.filter((m) => m !== first)]) {
+      const sources = await this.conditioningOf(projectDir, shot.id, shot.conditioning, candidate.manifest);
+      const fits = await checkConditioning(sources, candidate.manifest).then(
+        () => true,
+        () => false,
+      );
+      if (fits) return candidate;
+    }
+    return first;
   }
 
   /**
@@ -190,7 +209,9 @@ export class GenerationService {
       throw new ApiError('BAD_INPUT', 'count must be 1 to 64 takes', { field: 'count' });
     }
     const listing = await this.models();
-    const bundle = req.modelId ? listing.models.find((m) => m.manifest.id === req.modelId) : await this.defaultModel(listing);
+    const bundle = req.modelId
+      ? listing.models.find((m) => m.manifest.id === req.modelId)
+      : await this.modelForShot(project.dir, shot, listing);
     if (!bundle) {
       const broken = listing.invalid.find((m) => m.id === req.modelId);
       throw new ApiError(

@@ -59,6 +59,16 @@ async function candidateDirs(root: string, invalid: InvalidBundle[]): Promise<st
     .sort();
 }
 
+/**
+ * The model a take uses when none is named: the one the settings name, else the first learned
+ * model (the bundled default), else the first baseline; null when none is installed.
+ */
+export function chooseDefaultModel(models: ModelBundle[], wantedId: string | null | undefined): ModelBundle | null {
+  return (
+    (wantedId ? models.find((m) => m.manifest.id === wantedId) : undefined) ?? models.find((m) => !m.manifest.baseline) ?? models[0] ?? null
+  );
+}
+
 /** Find one model by id among the roots, or by a bundle folder path. */
 export async function resolveModel(roots: string[], idOrPath: string): Promise<ModelBundle> {
   if (idOrPath.includes('/') || idOrPath.includes('\\')) {

@@ -3,6 +3,7 @@ import type { Shot } from '../../../shared/animation/schema';
 import type { ModelSummary } from '../../../shared/api/contract';
 import type { ProviderChoice } from '../../../shared/model/take';
 import { AddModel } from '../components/AddModel';
+import { mediaUrl } from '../scene/media-url';
 import { useStudio } from '../state/studio-store';
 import { BASELINE_LABEL } from './labels';
 import { effectiveModel, specLabel, useModels } from './models-store';
@@ -60,6 +61,27 @@ function numberField(label: string, text: string, min: number, max: number, inte
   return n;
 }
 
+/** The size of a shot's imported conditioning videos (from the static video's metadata); null for rendered shots. */
+function useImportedSize(shot: Shot): { width: number; height: number } | null {
+  const file = shot.conditioning?.staticVideo ?? null;
+  const [size, setSize] = useState<{ file: string; width: number; height: number } | null>(null);
+  useEffect(() => {
+    if (!file) return;
+    const video = document.createElement('video');
+    video.preload = 'metadata';
+    video.muted = true;
+    const done = () => setSize({ file, width: video.videoWidth, height: video.videoHeight });
+    video.addEventListener('loadedmetadata', done, { once: true });
+    video.src = mediaUrl(file);
+    return () => {
+      video.removeEventListener('loadedmetadata', done);
+      video.removeAttribute('src');
+      video.load();
+    };
+  }, [file]);
+  return file && size?.file === file ? size : null;
+}
+
 /** The Generate section of the shot bin: model, prompt, seed, steps, guidance, variations, device. */
 export function GeneratePanel({ shot }: { shot: Shot }) {
   const settings = useStudio((s) => s.settings);
@@ -111,7 +133,8 @@ export function GeneratePanel({ shot }: { shot: Shot }) {
     );
   }, [request, list, toast, setModelId]);
 
-  const model = effectiveModel(list, modelId);
+  const importedSize = useImportedSize(shot);
+  const model = effectiveModel(list, modelId, importedSize);
   const set = (patch: Partial<Overrides>) => setO((prev) => ({ ...prev, ...patch }));
   const available = new Set(info?.inferenceBackends.filter((b) => b.available).map((b) => b.name) ?? []);
   const provider = o.provider ?? settings?.executionProvider ?? 'auto';

@@ -65,10 +65,22 @@ export const useModels = create<ModelsState>((set, get) => ({
   },
 }));
 
-/** The model generation uses: the chosen one, else the default, else the first installed. */
-export function effectiveModel(list: ModelList | null, chosenId: string | null): ModelSummary | null {
+/**
+ * The model generation uses: the chosen one, else the default, else the first installed. For a
+ * shot whose conditioning was imported (`importedSize`: the videos' size), with no model chosen,
+ * the first model made for that size, the default first: the reference samples are 720x480 and
+ * fit the overlay baseline, not the small learned default (main picks the same way).
+ */
+export function effectiveModel(
+  list: ModelList | null,
+  chosenId: string | null,
+  importedSize: { width: number; height: number } | null = null,
+): ModelSummary | null {
   if (!list) return null;
-  return list.models.find((m) => m.id === (chosenId ?? list.defaultModelId)) ?? list.models[0] ?? null;
+  const fallback = list.models.find((m) => m.id === (chosenId ?? list.defaultModelId)) ?? list.models[0] ?? null;
+  if (chosenId || !importedSize || !fallback) return fallback;
+  const fits = (m: ModelSummary) => m.conditioning.width === importedSize.width && m.conditioning.height === importedSize.height;
+  return fits(fallback) ? fallback : (list.models.find(fits) ?? fallback);
 }
 
 /** "64x48 · 9 frames · 8 fps": what a model's conditioning (and so its takes) looks like. */

@@ -1,0 +1,40 @@
+"""Smoke run on FIXTURE clips: a few training steps -> export -> evaluate one held-out clip
+through the studio's own pipeline (npx tsx ... run-studio-pipeline.ts) -> every report file."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from dwm_train.__main__ import run_all
+from dwm_train.evaluate import node_available
+from dwm_train.metrics import clip_psnr, clip_ssim
+
+
+def test_metrics_identity_and_known_value():
+    import numpy as np
+
+    a = np.random.default_rng(0).integers(0, 256, (2, 24, 24, 3), dtype=np.uint8)
+    assert clip_psnr(a, a) == 100.0 and abs(clip_ssim(a, a) - 1.0) < 1e-12
+    b = a.astype(np.int64)
+    b[..., 0] = np.clip(b[..., 0] + 3, 0, 255)
+    b = b.astype(np.uint8)
+    mse = ((a.astype(np.int64) - b) ** 2).reshape(2, -1).mean(1)
+    assert abs(clip_psnr(a, b) - float(np.mean(10 * np.log10(255 ** 2 / mse)))) < 1e-9
+
+
+def test_smoke_train_export_evaluate(fixture_set, heldout_set, tmp_path):
+    reason = node_available()
+    if reason:
+        print(f"skipped: {reason}")
+        pytest.skip(reason)
+    a = SimpleNamespace(data_train=fixture_set, data_heldout=heldout_set, work=tmp_path / "work", bundle_out=tmp_path / "bundle",
+                        report_out=tmp_path / "report", steps=3, seed=0, batch=1, lr=3e-4, window=[4, 6], crop=None, mask_weight=4.0,
+                        sigma_sampling="uniform", ckpt_every=2, time_budget_min=None, resume=False, threads=2, limit=1, default_steps=2)
+    config = run_all(a)
+    for name in ("loss.png", "loss.csv", "metrics.md", "metrics.json", "contact-sheet.png", "config.json"):
+        assert (tmp_path / "bundle" / "training-report" / name).stat().st_size > 0, name
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert metrics["mean"]["clips"] == 1 and metrics["steps"] == 2
+    assert 5 < metrics["mean"]["model"]["psnr"] <= 100 and 0 < metrics["mean"]["model"]["ssim"] <= 1
+    assert config["steps"] == 3
