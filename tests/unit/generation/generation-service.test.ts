@@ -100,6 +100,20 @@ async function statusOnDisk(projectDir: string, id: string): Promise<string> {
 }
 
 describe('generation queue', () => {
+  it('gives a sample shot a model of its size when none is named, not the learned default', async () => {
+    // Reference-size samples (720x480, 49 frames); the learned default here is the tiny bundle (64x48, 9 frames).
+    const { root, projectDir } = await makeProject(DEFAULT_CONDITIONING_SPEC);
+    const h = await startStudio(root, projectDir);
+    expect((await h.generation.defaultModel()).manifest.id).toBe('tiny-random');
+    const [take] = await h.generation.enqueue({ shotId: h.shotId, count: 1, steps: 1 });
+    expect(take?.params.modelId).toBe('dwm-baseline-overlay');
+    await waitFor('take done', async () => (await h.generation.get(take?.id ?? '')).status === 'done', 120_000);
+    // Named, the learned model is still refused for the samples' size, naming the file.
+    await expect(h.generation.enqueue({ shotId: h.shotId, count: 1, modelId: 'tiny-random' })).rejects.toThrow(
+      /static\.mp4: 720x480, 49 frames at 8 fps; the model ".*" needs 64x48, 9 frames at 8 fps/,
+    );
+  }, 150_000);
+
   it('runs variations with consecutive seeds and records everything in take.json', async () => {
     const { root, projectDir } = await makeProject();
     const h = await startStudio(root, projectDir);
