@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../../src/main/cli/render-command';
 
 /**
  * End-to-end harness: the real studio host started through its command line, and Debian's
@@ -83,19 +84,9 @@ export async function startHost(opts: { home?: string; project?: string } = {}):
   };
 }
 
+/** The system Chromium with the same flags `dwm-studio render` and `synth` use. */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchHeadlessChromium(CHROMIUM);
 }
 
 /** A page that fails the test on any uncaught page error. */

@@ -761,8 +761,8 @@ class TextEncoderGraph(torch.nn.Module):
         return hidden.float() * attention_mask.unsqueeze(-1).float()
 
 
-class VaeEncoderGraph(torch.nn.Module):
-    """[1, 3, F, H, W] in [-1, 1] -> normalised posterior mode [1, C, F', h, w]."""
+class _NormalisedVae(torch.nn.Module):
+    """The VAE with its per-channel latent mean and inverse std as buffers (baked into the graph)."""
 
     def __init__(self, vae):
         super().__init__()
@@ -770,21 +770,18 @@ class VaeEncoderGraph(torch.nn.Module):
         mean, inv_std = latent_stats(vae)
         self.register_buffer("mean", mean)
         self.register_buffer("inv_std", inv_std)
+
+
+class VaeEncoderGraph(_NormalisedVae):
+    """[1, 3, F, H, W] in [-1, 1] -> normalised posterior mode [1, C, F', h, w]."""
 
     def forward(self, video):
         mu = self.vae.encode(video).latent_dist.mode()
         return (mu - self.mean) * self.inv_std
 
 
-class VaeDecoderGraph(torch.nn.Module):
+class VaeDecoderGraph(_NormalisedVae):
     """Normalised latents [1, C, F', h, w] -> [1, 3, F, H, W] clamped to [-1, 1]."""
-
-    def __init__(self, vae):
-        super().__init__()
-        self.vae = vae
-        mean, inv_std = latent_stats(vae)
-        self.register_buffer("mean", mean)
-        self.register_buffer("inv_std", inv_std)
 
     def forward(self, latent):
         return self.vae.decode(latent / self.inv_std + self.mean).sample

@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from 'react';
 import type { SceneAsset } from '../../../shared/scene/schema';
+import { CLIP_SET_DEFAULT_SIZE as size } from '../../../shared/synth/clip-meta';
 import { renderTrainingClips, type TrainingClipsProgress } from '../conditioning/render-training-clips';
 import { useStudio } from '../state/studio-store';
 import { useViewport } from '../state/viewport-store';
@@ -97,7 +98,9 @@ export function TrainingClipsDialog({ scene, onClose }: { scene: SceneAsset; onC
             {progress ? `Clip ${progress.clip} of ${progress.clips}, frame ${progress.frame} of ${progress.frames}` : 'Preparing…'}
           </div>
         ) : (
-          <div className="muted small">{parts * perPart} clips, 144×96, 49 frames at 8 fps</div>
+          <div className="muted small">
+            {parts * perPart} clips, {size.width}×{size.height}, {size.frames} frames at {size.fps} fps
+          </div>
         )}
         <div className="actions">
           {running ? (
