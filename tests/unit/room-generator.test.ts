@@ -102,20 +102,28 @@ function nodeByName(doc: Document, name: string): Node {
 
 interface JointNode {
   node: Node;
-  parent: Node;
+  /** The furniture body; null for a liftable loose object (a child of the scene). */
+  parent: Node | null;
   joint: Articulation;
 }
 
 function joints(doc: Document): JointNode[] {
   const out: JointNode[] = [];
   for (const node of doc.getRoot().listNodes()) {
-    const dwm = node.getExtras().dwm as { joint?: unknown } | undefined;
+    const dwm = node.getExtras().dwm as { joint?: unknown; loose?: boolean } | undefined;
     if (!dwm?.joint) continue;
     const parent = node.getParentNode();
-    if (!parent) throw new Error(`${node.getName()} has no parent node`);
+    if (!parent && dwm.loose !== true) throw new Error(`${node.getName()} has no parent node`);
     out.push({ node, parent, joint: Articulation.parse(dwm.joint) });
   }
   return out;
+}
+
+/** What a hand does with the part: a drawer slides out, a door swings about an upright hinge, a lid about a level one, a loose object lifts. */
+function kindOf(j: JointNode): 'drawer' | 'door' | 'lid' | 'lift' {
+  if (!j.parent) return 'lift';
+  if (j.joint.type === 'prismatic') return 'drawer';
+  return Math.abs(j.joint.axis[1]) > 0.5 ? 'door' : 'lid';
 }
 
 /** Put a part at joint value q (as a viewer would), returning a restore function. */
@@ -126,6 +134,7 @@ function pose(j: JointNode, q: number): () => void {
   if (j.joint.type === 'prismatic') {
     j.node.setTranslation([origin[0] + axis[0] * q, origin[1] + axis[1] * q, origin[2] + axis[2] * q]);
   } else {
+    // Furniture parts rest unrotated, so the turn about the hinge is the whole rotation.
     const s = Math.sin(q / 2);
     j.node.setRotation([axis[0] * s, axis[1] * s, axis[2] * s, Math.cos(q / 2)]);
   }
@@ -146,6 +155,15 @@ describe('room generator: determinism', () => {
     const r2 = await generateRoomGlb({ seed: 424242 });
     expect(Buffer.compare(Buffer.from(r1), Buffer.from(r2))).toBe(0);
     expect(describeRoom(424242)).toEqual(describeRoom(424242));
+    // A room with a chest lid and something to lift is as repeatable.
+    const both = RANDOM_SEEDS.find((s) => {
+      const d = describeRoom(s);
+      return d.parts.some((p) => p.node === 'chest_lid') && d.parts.some((p) => p.parent === null);
+    });
+    expect(both).toBeDefined();
+    const b1 = await generateRoomGlb({ seed: both as number });
+    const b2 = await generateRoomGlb({ seed: both as number });
+    expect(Buffer.compare(Buffer.from(b1), Buffer.from(b2))).toBe(0);
   });
 
   it('writes different rooms for different seeds', async () => {
@@ -158,10 +176,42 @@ describe('room generator: determinism', () => {
     // The randomised rooms really vary: size, drawer counts, hinge sides.
     const descs = RANDOM_SEEDS.map((s) => describeRoom(s));
     expect(new Set(descs.map((d) => d.size.width)).size).toBeGreaterThan(10);
-    expect(new Set(descs.map((d) => d.parts.filter((p) => p.type === 'prismatic').length))).toEqual(new Set([2, 3, 4]));
-    const hinges = new Set(descs.flatMap((d) => d.parts.filter((p) => p.type === 'revolute').map((p) => p.joint.axis[1])));
-    expect(hinges).toEqual(new Set([1, -1]));
+    expect(new Set(descs.map((d) => d.parts.filter((p) => p.node.startsWith('dresser_drawer')).length))).toEqual(new Set([2, 3, 4]));
+    const doors = descs.flatMap((d) => d.parts.filter((p) => p.node.endsWith('_door')));
+    expect(new Set(doors.map((p) => p.joint.axis[1]))).toEqual(new Set([1, -1]));
     expect(new Set(descs.map((d) => d.loose.map((l) => l.node).join(','))).size).toBeGreaterThan(5);
+  });
+
+  it('gives some rooms a lidded chest and liftable objects, and every room its drawers and doors', () => {
+    const descs = RANDOM_SEEDS.map((s) => describeRoom(s));
+    for (const d of descs) {
+      expect(d.parts.filter((p) => p.node.startsWith('dresser_drawer')).length, `seed ${d.seed}`).toBeGreaterThanOrEqual(2);
+      expect(d.parts.filter((p) => p.node.endsWith('_door')).length, `seed ${d.seed}`).toBe(2);
+    }
+    const lids = descs.filter((d) => d.parts.some((p) => p.node === 'chest_lid'));
+    const lifts = descs.filter((d) => d.parts.some((p) => p.parent === null));
+    // About half the rooms have a chest, most have something to lift; not all of them.
+    expect(lids.length).toBeGreaterThanOrEqual(4);
+    expect(lids.length).toBeLessThan(descs.length);
+    expect(lifts.length).toBeGreaterThanOrEqual(8);
+    expect(lifts.length).toBeLessThan(descs.length);
+    for (const d of lids) {
+      const lid = d.parts.find((p) => p.node === 'chest_lid');
+      expect(lid?.type).toBe('revolute');
+      expect(lid?.parent).toBe('chest');
+      expect(d.furniture.find((f) => f.node === 'chest')?.kind).toBe('chest');
+      expect(lid?.label).toMatch(/^(Blanket chest|Toy box) lid$/);
+    }
+    for (const d of lifts) {
+      for (const p of d.parts.filter((x) => x.parent === null)) {
+        const loose = d.loose.find((l) => l.node === p.node);
+        expect(['box', 'basket']).toContain(loose?.kind);
+        expect(p.joint).toMatchObject({ type: 'prismatic', axis: [0, 1, 0], origin: loose?.position, limits: [0, 0.25] });
+      }
+    }
+    // The labels of the new kinds come from both styles and both objects across the seeds.
+    const labels = new Set(descs.flatMap((d) => d.parts.map((p) => p.label.replace(/ \d+$/, ''))));
+    for (const l of ['Box', 'Basket']) expect(labels).toContain(l);
   });
 
   it('rejects seeds that are not 32-bit unsigned integers', async () => {
@@ -181,12 +231,12 @@ describe('room generator: the sample room (seed 0)', () => {
     expect(drawers.map((j) => j.node.getName())).toEqual(['dresser_drawer_top', 'dresser_drawer_middle', 'dresser_drawer_bottom']);
     expect(drawers.map((j) => j.joint.label)).toEqual(['Top drawer', 'Middle drawer', 'Bottom drawer']);
     for (const d of drawers) {
-      expect(d.parent.getName()).toBe('dresser');
+      expect(d.parent?.getName()).toBe('dresser');
       expect(d.joint.limits[0]).toBe(0);
       expect(d.joint.limits[1]).toBeGreaterThanOrEqual(0.3);
       expect(d.joint.limits[1]).toBeLessThanOrEqual(0.4);
     }
-    expect(doors.map((j) => [j.node.getName(), j.parent.getName()])).toEqual([
+    expect(doors.map((j) => [j.node.getName(), j.parent?.getName()])).toEqual([
       ['cabinet_door', 'cabinet'],
       ['fridge_door', 'fridge'],
     ]);
@@ -317,20 +367,25 @@ async function checkRoom(seed: number): Promise<void> {
   // Joints: valid, unit axes, node name, rest pose at the origin.
   const js = joints(doc);
   expect(js.length).toBe(desc.parts.length);
-  const drawers = js.filter((j) => j.joint.type === 'prismatic');
+  expect(desc.parts.map((p) => p.node)).toEqual(js.map((j) => j.node.getName()));
+  const drawers = js.filter((j) => kindOf(j) === 'drawer');
   expect(drawers.length).toBeGreaterThanOrEqual(2);
   expect(drawers.length).toBeLessThanOrEqual(4);
   expect(
     js
-      .filter((j) => j.joint.type === 'revolute')
+      .filter((j) => kindOf(j) === 'door')
       .map((j) => j.node.getName())
       .sort(),
   ).toEqual(['cabinet_door', 'fridge_door']);
+  expect(js.filter((j) => kindOf(j) === 'lid').map((j) => j.node.getName())).toEqual(
+    desc.furniture.some((f) => f.kind === 'chest') ? ['chest_lid'] : [],
+  );
   for (const j of js) {
     expect(j.joint.node).toBe(j.node.getName());
     expect(Math.abs(len(j.joint.axis) - 1)).toBeLessThan(1e-9);
     expect(j.node.getTranslation()).toEqual(j.joint.origin);
-    expect(j.node.getRotation()).toEqual([0, 0, 0, 1]);
+    // Furniture parts rest unrotated in the furniture; a loose object keeps its own turn on the surface.
+    if (j.parent) expect(j.node.getRotation()).toEqual([0, 0, 0, 1]);
     expect(j.joint.limits[0]).toBeLessThan(j.joint.limits[1]);
     expect(j.joint.handle).toBeDefined();
     if (j.joint.type === 'prismatic') expect(j.joint.limits[1]).toBeLessThanOrEqual(0.36);
@@ -354,13 +409,18 @@ async function checkRoom(seed: number): Promise<void> {
       expect(overlaps(a.box, b.box), `${tag}: ${a.name} overlaps ${b.name}`).toBe(false);
     }
   }
-  const others = (j: JointNode) => furniture.filter((f) => f.name !== j.parent.getName());
+  const others = (j: JointNode) => furniture.filter((f) => f.name !== j.parent?.getName());
+  const looseBoxes = desc.loose.map((l) => ({ name: l.node, box: subtreeBox(nodeByName(doc, l.node)) }));
 
   for (const j of js) {
     const name = j.node.getName();
     const part = desc.parts.find((p) => p.node === name);
     expect(part, `${tag}: ${name} described`).toBeDefined();
     if (!part) continue;
+    if (!j.parent) {
+      checkLift(tag, j, part, furniture, looseBoxes, interior);
+      continue;
+    }
     const parentWorld = j.parent.getWorldMatrix();
 
     // The front of a part faces the room: the furniture's local +Z.
@@ -387,6 +447,26 @@ async function checkRoom(seed: number): Promise<void> {
     }
     expect(worldVertices(j.node, (m) => m === HANDLE_MATERIAL).length, `${tag}: ${name} has a handle`).toBeGreaterThan(0);
 
+    /** Every vertex of the part at joint values 0.05 apart over its range: each one in a wall or another piece, or `extra`'s finding. */
+    const sweepHits = (joint: typeof j, extra: (p: V3) => string | null = () => null): string[] => {
+      const [lo, hi] = joint.joint.limits;
+      const hits: string[] = [];
+      const steps = Math.ceil((hi - lo) / 0.05);
+      for (let s = 0; s <= steps; s++) {
+        const q = lo + ((hi - lo) * s) / steps;
+        const restore = pose(joint, q);
+        const verts = worldVertices(joint.node);
+        restore();
+        for (const p of verts) {
+          if (!inside(interior, p, 0)) hits.push(`${q.toFixed(2)} rad: a wall at ${p}`);
+          const found = extra(p);
+          if (found) hits.push(`${q.toFixed(2)} rad: ${found}`);
+          for (const f of others(joint)) if (inside(f.box, p, -1e-4)) hits.push(`${q.toFixed(2)} rad: ${f.name} at ${p}`);
+        }
+      }
+      return hits;
+    };
+
     if (j.joint.type === 'prismatic') {
       // Pulls straight out of the front.
       expect(dot(transformDir(parentWorld, j.joint.axis), front)).toBeCloseTo(1, 9);
@@ -397,6 +477,23 @@ async function checkRoom(seed: number): Promise<void> {
       for (const c of [open.min, open.max]) expect(inside(interior, c, 0), `${tag}: ${name} open stays clear of the walls`).toBe(true);
       for (const f of others(j)) expect(overlaps(open, f.box), `${tag}: ${name} open hits ${f.name}`).toBe(false);
       expect(open.max[1]).toBeLessThan(interior.max[1]);
+    } else if (kindOf(j) === 'lid') {
+      // Hinge along the top back edge, level and across the front; positive angles lift the front edge.
+      const axisWorld = transformDir(parentWorld, j.joint.axis);
+      expect(Math.abs(axisWorld[1])).toBeLessThan(1e-9);
+      expect(Math.abs(dot(axisWorld, front))).toBeLessThan(1e-9);
+      const hinge = transformPoint(parentWorld, j.joint.origin);
+      expect(hinge[1]).toBeCloseTo(panel.max[1] as number, 6);
+      const depth = dot(sub(panel.max, panel.min), front.map(Math.abs) as V3);
+      const handleFromHinge = dot(sub(handle, hinge), front);
+      expect(handleFromHinge).toBeGreaterThan(0.85 * depth);
+      const restoreHalf = pose(j, 0.5);
+      const raised = transformPoint(j.node.getWorldMatrix(), sub(j.joint.handle as V3, j.joint.origin));
+      restoreHalf();
+      expect(raised[1] - handle[1]).toBeGreaterThan(0.1);
+      // Nothing passes behind the hinge, where the wall is.
+      const hits = sweepHits(j, (p) => (dot(sub(p, hinge), front) < -1e-4 ? `behind the hinge at ${p}` : null));
+      expect(hits, `${tag}: ${name} lifting open`).toEqual([]);
     } else {
       // Hinge on one vertical edge, handle near the other; positive angles swing the door out.
       const axisWorld = transformDir(parentWorld, j.joint.axis);
@@ -411,19 +508,7 @@ async function checkRoom(seed: number): Promise<void> {
       const swung = transformPoint(j.node.getWorldMatrix(), sub(j.joint.handle as V3, j.joint.origin));
       restoreHalf();
       expect(dot(sub(swung, handle), front)).toBeGreaterThan(0.05);
-      const [lo, hi] = j.joint.limits;
-      const hits: string[] = [];
-      const steps = Math.ceil((hi - lo) / 0.05);
-      for (let s = 0; s <= steps; s++) {
-        const q = lo + ((hi - lo) * s) / steps;
-        const restore = pose(j, q);
-        const verts = worldVertices(j.node);
-        restore();
-        for (const p of verts) {
-          if (!inside(interior, p, 0)) hits.push(`${q.toFixed(2)} rad: a wall at ${p}`);
-          for (const f of others(j)) if (inside(f.box, p, -1e-4)) hits.push(`${q.toFixed(2)} rad: ${f.name} at ${p}`);
-        }
-      }
+      const hits = sweepHits(j);
       expect(hits, `${tag}: ${name} swinging open`).toEqual([]);
     }
   }
@@ -435,6 +520,40 @@ async function checkRoom(seed: number): Promise<void> {
   }
   expect(desc.lights.some((l) => l.type === 'directional')).toBe(true);
   expect(desc.lights.some((l) => l.type === 'point')).toBe(true);
+}
+
+/** A liftable loose object: grasped on a level side just under its top, lifted straight up clear of everything. */
+function checkLift(
+  tag: string,
+  j: JointNode,
+  part: RoomDescription['parts'][number],
+  furniture: Array<{ name: string; box: Box }>,
+  loose: Array<{ name: string; box: Box }>,
+  interior: Box,
+): void {
+  const name = j.node.getName();
+  expect(j.joint).toMatchObject({ type: 'prismatic', axis: [0, 1, 0], limits: [0, 0.25] });
+  expect(part.axisWorld).toEqual([0, 1, 0]);
+  const front = part.frontWorld as V3;
+  expect(front[1]).toBe(0);
+  expect(len(front)).toBeCloseTo(1, 4);
+  const handle = j.joint.handle as V3;
+  expect(handle).toEqual(part.handleWorld);
+  const verts = worldVertices(j.node);
+  const body = emptyBox();
+  for (const p of verts) grow(body, p);
+  // The grasp point is on the side facing front: as far out along it as the object reaches.
+  const origin = j.joint.origin as V3;
+  const reach = Math.max(...verts.map((p) => dot(sub(p, origin), front)));
+  expect(dot(sub(handle, origin), front), `${tag}: ${name} grasp on its side`).toBeCloseTo(reach, 2);
+  expect(handle[1]).toBeGreaterThan(body.min[1] + 0.5 * (body.max[1] - body.min[1]) - 1e-6);
+  expect(handle[1]).toBeLessThan(body.max[1]);
+  // It stands on a surface and, lifted to the top, stays in the room and clear of the furniture and the others.
+  const lifted: Box = { min: [body.min[0], body.min[1] + 0.25, body.min[2]], max: [body.max[0], body.max[1] + 0.25, body.max[2]] };
+  for (const c of [lifted.min, lifted.max]) expect(inside(interior, c, 0), `${tag}: ${name} lifted inside the walls`).toBe(true);
+  for (const f of furniture) expect(overlaps(lifted, f.box), `${tag}: ${name} lifted hits ${f.name}`).toBe(false);
+  for (const l of loose) if (l.name !== name) expect(overlaps(lifted, l.box), `${tag}: ${name} lifted hits ${l.name}`).toBe(false);
+  expect(furniture.some((f) => Math.abs((f.box.max[1] as number) - body.min[1]) < 1e-3)).toBe(true);
 }
 
 describe('room generator: geometry and joints', () => {

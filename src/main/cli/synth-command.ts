@@ -37,7 +37,9 @@ const int = (min: number) => (v: string) => {
 export function registerSynth(program: Command): void {
   program
     .command('synth')
-    .description("Render synthetic training clips (interaction, static, hands, mask) of procedural rooms' drawers and doors")
+    .description(
+      "Render synthetic training clips (interaction, static, hands, mask) of procedural rooms' drawers, doors, lids and liftable objects",
+    )
     .requiredOption('--out <dir>', 'clip set folder to add the clips to (created when missing)')
     .requiredOption('--rooms <n>', 'number of rooms', int(1))
     .requiredOption('--clips-per-room <m>', 'clips per room', int(1))

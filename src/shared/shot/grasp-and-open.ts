@@ -3,13 +3,16 @@ import { setKey } from '../animation/edit';
 import type { ChannelValue, Quat, Shot, Vec3 } from '../animation/schema';
 import { presetPose } from '../hand/presets';
 import { quatFromAxisAngle, quatMul } from '../hand/quat';
+import { type PartKind, partKindOf } from '../scene/part-kind';
 import { mat3ToQuat } from '../trajectory/math';
 
 /**
  * The grasp-and-open helper: given a handle and how the part moves, write the keys of a
  * hand that reaches, pre-grasps, grasps, pulls the part open and lets go — ordinary keys the
  * artist then edits. The part's motion is either a slide (drawer: prismatic axis and
- * distance) or a swing (door: revolute hinge axis, a point on it, and an angle).
+ * distance; a loose object lifted off its surface: the same, straight up) or a swing (door or
+ * lid: revolute hinge axis, a point on it, and an angle). A lifted object is put back down
+ * before the hand lets go of it; everything else is left open.
  */
 
 export type PartMotion =
@@ -28,14 +31,32 @@ export interface GraspTiming {
   reach: number;
   preGrasp: number;
   grasp: number;
+  /** The part is fully open: pulled or swung (drawer, door), lifted open (lid), at the top of the lift (lift). */
   pulled: number;
+  /** Lifts only: the object is back on its surface, still held. */
+  setDown?: number;
   release: number;
 }
 
-/** Default beats for a 49-frame shot at 8 fps: reach 1 s in, grasp at 3.25 s, open over 1.5 s, let go at 5.5 s. */
-export function defaultTiming(frames: number): GraspTiming {
+/**
+ * Default beats for a 49-frame shot at 8 fps: reach 1 s in, grasp at 3.25 s, open over 1.5 s,
+ * let go at 5.5 s. A lift goes up over 1 s, comes back down by 5.1 s and is let go at 5.6 s.
+ */
+export function defaultTiming(frames: number, kind: PartKind = 'drawer'): GraspTiming {
   const at = (f: number) => Math.min(frames - 1, Math.round((f / 48) * (frames - 1)));
+  if (kind === 'lift') return { reach: at(10), preGrasp: at(20), grasp: at(26), pulled: at(34), setDown: at(41), release: at(45) };
   return { reach: at(10), preGrasp: at(20), grasp: at(26), pulled: at(38), release: at(44) };
+}
+
+/** What the motion does, in world space (+Y up): drawer, door, lid or lift. */
+export function motionKind(motion: PartMotion): PartKind {
+  return partKindOf(motion.type, motion.axis);
+}
+
+/** The frame a lifted object is back down: the timing's setDown, or the frame before the release when there is room. */
+export function setDownFrame(timing: GraspTiming): number | null {
+  const frame = timing.setDown ?? timing.release - 1;
+  return frame > timing.pulled && frame < timing.release ? frame : null;
 }
 
 const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
@@ -69,6 +90,47 @@ function rotateAbout(p: Vec3, axis: Vec3, origin: Vec3, angle: number): Vec3 {
   return add(origin, r);
 }
 
+/** The joint fields a grasp target is made from (an Articulation's, in its parent space). */
+export interface JointLike {
+  type: 'prismatic' | 'revolute';
+  axis: readonly number[];
+  origin: readonly number[];
+  limits: readonly [number, number];
+  handle?: readonly number[] | undefined;
+}
+
+/**
+ * An articulated part's handle, front and motion in world space, given how its parent space
+ * maps there (`point` for positions, `direction` for unit directions).
+ * - Drawer: the front is the slide's axis; it slides by up to 30 cm.
+ * - Lift: the front is the level direction from the object's rest position out through its
+ *   grasp point (the side the hand takes it by); it rises by up to 30 cm.
+ * - Door: the front is the direction from the hinge line out through the handle, turned a
+ *   quarter towards the viewer. Lid (a level hinge): the level direction from the hinge out
+ *   through the handle, where the person stands. Either swings by up to 90 degrees.
+ */
+export function graspTargetOf(
+  part: JointLike,
+  point: (p: readonly number[]) => Vec3,
+  direction: (d: readonly number[]) => Vec3,
+): GraspTarget {
+  const handle = point(part.handle ?? part.origin);
+  const axis = norm(direction(part.axis));
+  const origin = point(part.origin);
+  const kind = partKindOf(part.type, axis);
+  const level = (v: Vec3): Vec3 | null => (Math.hypot(v[0], v[2]) > 1e-4 ? norm([v[0], 0, v[2]]) : null);
+  if (part.type === 'prismatic') {
+    const motion: PartMotion = { type: 'prismatic', axis, distance: Math.min(0.3, part.limits[1]) };
+    if (kind === 'drawer') return { handle, front: axis, motion };
+    return { handle, front: level(sub(handle, origin)) ?? [0, 0, 1], motion };
+  }
+  const offset = sub(handle, origin);
+  const radial = sub(offset, scale(axis, dot(offset, axis)));
+  const angle = Math.sign(part.limits[1] || 1) * Math.min(Math.abs(part.limits[1]), Math.PI / 2);
+  const front = kind === 'lid' ? (level(radial) ?? level(cross(axis, [0, 1, 0])) ?? [0, 0, 1]) : norm(cross(axis, radial));
+  return { handle, front, motion: { type: 'revolute', axis, origin, angle } };
+}
+
 /**
  * Wrist pose holding a handle palm-down: fingers (the wrist frame's -Z, WebXR convention)
  * point into the part, the back of the hand (+Y) up, the wrist 10 cm out from the handle
@@ -99,18 +161,31 @@ export interface GraspAndOpenOptions {
   newId: () => string;
 }
 
-/** Write reach, pre-grasp, grasp, pull and release keys for one hand into the shot. */
+/**
+ * Write reach, pre-grasp, grasp, pull (or lift) and release keys for one hand into the shot;
+ * for a lift also the set-down key, where the object is back on its surface.
+ */
 export function graspAndOpen(shot: Shot, opts: GraspAndOpenOptions): Shot {
-  const timing = opts.timing ?? defaultTiming(shot.frames);
   const { target, side } = opts;
+  const kind = motionKind(target.motion);
+  const timing = opts.timing ?? defaultTiming(shot.frames, kind);
   const grasp = graspWrist(target.handle, target.front);
   const front = norm(target.front);
   const preGrasp = { position: add(grasp.position, scale(front, 0.08)), rotation: grasp.rotation };
-  const reach = { position: add(add(grasp.position, scale(front, 0.3)), [0, -0.12, 0]), rotation: grasp.rotation };
+  // The hand comes up from below a handle; over a surface (a lift) it comes from a little above.
+  const reach = { position: add(add(grasp.position, scale(front, 0.3)), [0, kind === 'lift' ? 0.05 : -0.12, 0]), rotation: grasp.rotation };
   const open = presetPose('relaxed').fingers;
   const closed = presetPose('power').fingers;
   const pulled = moveWithPart(grasp, target.motion, 1);
-  const released = { position: add(pulled.position, scale(front, 0.06)), rotation: pulled.rotation };
+  const backOff = { position: add(grasp.position, scale(front, 0.06)), rotation: grasp.rotation };
+  // Letting go: the hand backs off the handle. A lid's hand backs off along the lid as it stands
+  // open (so the lid keeps its angle); a lift's hand leaves the object where it was set down.
+  const released =
+    kind === 'lift'
+      ? backOff
+      : kind === 'lid'
+        ? moveWithPart(backOff, target.motion, 1)
+        : { position: add(pulled.position, scale(front, 0.06)), rotation: pulled.rotation };
 
   const beats: { frame: number; wrist: { position: Vec3; rotation: Quat }; fingers: number[] }[] = [
     { frame: timing.reach, wrist: reach, fingers: open },
@@ -128,6 +203,8 @@ export function graspAndOpen(shot: Shot, opts: GraspAndOpenOptions): Shot {
     }
   }
   beats.push({ frame: timing.pulled, wrist: pulled, fingers: closed });
+  const down = kind === 'lift' ? setDownFrame(timing) : null;
+  if (down !== null) beats.push({ frame: down, wrist: grasp, fingers: closed });
   beats.push({ frame: timing.release, wrist: released, fingers: open });
 
   const path = (channel: string) => ({ track: side, channel }) as ChannelPath;

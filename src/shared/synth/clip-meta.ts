@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConditioningSpec } from '../conditioning/spec';
+import { PART_KINDS, type PartKind } from '../scene/part-kind';
 
 /**
  * What a synthetic training clip records beside its four videos (meta/<clip>.json): a
@@ -21,17 +22,45 @@ export function clipName(roomSeed: number, index: number): string {
 export const ClipPart = z.object({
   node: z.string().min(1).max(200),
   label: z.string().min(1).max(200),
-  kind: z.enum(['drawer', 'door', 'lift']),
+  /** drawer (slides out), door (upright hinge), lid (level hinge), lift (a loose object raised straight up). */
+  kind: z.enum(PART_KINDS),
   type: z.enum(['prismatic', 'revolute']),
 });
 
+/**
+ * The beats, in frames. Drawers and doors are `pulled` open; lids are `lifted` open; a lifted
+ * object is `lifted` to the top and `setDown` on its surface again before the release.
+ */
 export const ClipTiming = z.object({
   reach: z.int().min(0),
   preGrasp: z.int().min(0),
   grasp: z.int().min(0),
-  pulled: z.int().min(0),
+  pulled: z.int().min(0).optional(),
+  lifted: z.int().min(0).optional(),
+  setDown: z.int().min(0).optional(),
   release: z.int().min(0),
 });
+export type ClipTiming = z.infer<typeof ClipTiming>;
+
+/** Which beats a part kind's clip has, in order. */
+export function clipBeatNames(kind: PartKind): (keyof ClipTiming)[] {
+  if (kind === 'lift') return ['reach', 'preGrasp', 'grasp', 'lifted', 'setDown', 'release'];
+  if (kind === 'lid') return ['reach', 'preGrasp', 'grasp', 'lifted', 'release'];
+  return ['reach', 'preGrasp', 'grasp', 'pulled', 'release'];
+}
+
+/** Why a clip's beats do not fit its kind and length (each beat present, strictly in order, inside the clip), or null. */
+export function clipTimingProblem(kind: PartKind, timing: ClipTiming, frames: number): string | null {
+  const names = clipBeatNames(kind);
+  const extra = (Object.keys(timing) as (keyof ClipTiming)[]).filter((k) => timing[k] !== undefined && !names.includes(k));
+  const missing = names.filter((k) => timing[k] === undefined);
+  const order = `${names.join(' < ')} < ${frames}`;
+  if (missing.length || extra.length)
+    return `a ${kind}'s timing has the beats ${names.join(', ')}${extra.length ? `, not ${extra.join(', ')}` : ''}`;
+  const frame = names.map((k) => timing[k] as number);
+  if (frame.some((f, i) => i > 0 && f <= (frame[i - 1] as number)) || (frame.at(-1) as number) >= frames) return `timing must be ${order}`;
+  return null;
+}
 
 export const ClipLights = z.object({
   hemisphereIntensity: Finite,

@@ -1,9 +1,9 @@
-import type { z } from 'zod';
 import type { Shot, Vec3 } from '../animation/schema';
 import { mulberry32 } from '../random';
+import type { PartKind } from '../scene/part-kind';
 import { createShot } from '../shot/create-shot';
-import { approachCamera, defaultTiming, type GraspTarget, type GraspTiming, graspAndOpen } from '../shot/grasp-and-open';
-import type { ClipLights, ClipPart } from './clip-meta';
+import { approachCamera, defaultTiming, type GraspTarget, type GraspTiming, graspAndOpen, motionKind } from '../shot/grasp-and-open';
+import type { ClipLights, ClipTiming } from './clip-meta';
 
 /**
  * One synthetic clip's random choices, all drawn from its seed (same seed, same clip): which
@@ -37,6 +37,8 @@ export interface ClipPlanInput {
 
 export interface ClipPlan {
   shot: Shot;
+  /** What the hand does with the part (from its motion). */
+  kind: PartKind;
   side: 'left' | 'right';
   timing: GraspTiming;
   fovY: number;
@@ -47,15 +49,19 @@ export interface ClipPlan {
   lights: ClipLights;
 }
 
-export type PartKind = z.infer<typeof ClipPart>['kind'];
+export type { PartKind };
 
 const between = (r: () => number, lo: number, hi: number) => lo + (hi - lo) * r();
 
-/** The default beats, each moved by up to two frames, still in order and inside the clip. */
-export function jitterTiming(frames: number, r: () => number): GraspTiming {
-  const base = defaultTiming(frames);
-  const order = ['reach', 'preGrasp', 'grasp', 'pulled', 'release'] as const;
-  const t = order.map((k) => base[k] + Math.round(between(r, -2.49, 2.49)));
+/** The default beats of the kind, each moved by up to two frames, still in order and inside the clip. */
+export function jitterTiming(frames: number, r: () => number, kind: PartKind = 'drawer'): GraspTiming {
+  const base = defaultTiming(frames, kind);
+  const order = (
+    base.setDown === undefined
+      ? ['reach', 'preGrasp', 'grasp', 'pulled', 'release']
+      : ['reach', 'preGrasp', 'grasp', 'pulled', 'setDown', 'release']
+  ) as readonly (keyof GraspTiming)[];
+  const t = order.map((k) => (base[k] as number) + Math.round(between(r, -2.49, 2.49)));
   for (let i = 0; i < t.length; i++) t[i] = Math.max(t[i] as number, i === 0 ? 0 : (t[i - 1] as number) + 1);
   for (let i = t.length - 1; i >= 0; i--) t[i] = Math.min(t[i] as number, i === t.length - 1 ? frames - 1 : (t[i + 1] as number) - 1);
   return Object.fromEntries(order.map((k, i) => [k, Math.max(0, t[i] as number)])) as unknown as GraspTiming;
@@ -107,9 +113,10 @@ function partial(target: GraspTarget, amount: number): GraspTarget {
 
 export function planClip(input: ClipPlanInput): ClipPlan {
   const r = seededRandom(input.clipSeed);
+  const kind = motionKind(input.target.motion);
   // Draw order is fixed, so adding a draw at the end never changes earlier choices.
   const side: 'left' | 'right' = r() < 0.5 ? 'left' : 'right';
-  const timing = jitterTiming(input.frames, r);
+  const timing = jitterTiming(input.frames, r, kind);
   const amount = between(r, 0.5, 1);
   const arriveAt = Math.min(input.frames - 1, 6 + Math.floor(r() * 7));
   const eyeOffset = between(r, -0.12, 0.12);
@@ -129,13 +136,22 @@ export function planClip(input: ClipPlanInput): ClipPlan {
   const target = partial(input.target, amount);
   shot = approachCamera(shot, target, { from, arriveAt, newId, fovY, eyeOffset });
   shot = graspAndOpen(shot, { side, target, timing, newId });
-  return { shot, side, timing, fovY, amount, arriveAt, from, lights };
+  return { shot, kind, side, timing, fovY, amount, arriveAt, from, lights };
+}
+
+/** The beats as meta/<clip>.json names them: drawers and doors are pulled open, lids lifted open, objects lifted and set down. */
+export function clipTiming(kind: PartKind, t: GraspTiming): ClipTiming {
+  const start = { reach: t.reach, preGrasp: t.preGrasp, grasp: t.grasp };
+  if (kind === 'lift') return { ...start, lifted: t.pulled, setDown: t.setDown ?? t.release - 1, release: t.release };
+  if (kind === 'lid') return { ...start, lifted: t.pulled, release: t.release };
+  return { ...start, pulled: t.pulled, release: t.release };
 }
 
 /** One sentence for prompts_rewrite/<clip>.txt. */
 export function clipPrompt(side: 'left' | 'right', kind: PartKind, label: string): string {
   const what = label.trim().toLowerCase();
   if (kind === 'door') return `The ${side} hand reaches for the ${what}, grasps its handle and swings it open.`;
+  if (kind === 'lid') return `The ${side} hand reaches for the ${what}, grasps its front edge and lifts it open.`;
   if (kind === 'lift') return `The ${side} hand reaches for the ${what}, lifts it up and puts it back down.`;
   return `The ${side} hand reaches for the ${what}, grasps its handle and pulls it open.`;
 }

@@ -93,8 +93,52 @@ describe('ClipSetWriter', () => {
     const writer = await ClipSetWriter.open(project, SPEC);
     await expect(writer.beginClip({ ...meta(), joint: [0, 1] })).rejects.toThrow(/one value per frame \(12\)/);
     await expect(writer.beginClip({ ...meta(), clip: 'x' })).rejects.toThrow(/clip meta: clip/);
+    await expect(writer.beginClip({ ...meta(), timing: { ...meta().timing, pulled: 11 } })).rejects.toThrow(
+      /timing must be reach < preGrasp < grasp < pulled < release < 12/,
+    );
+    // A lifted object's beats say lifted and setDown; a drawer's pulled is refused for it.
+    const lift = {
+      ...meta(),
+      part: { node: 'box', label: 'Box', kind: 'lift', type: 'prismatic' },
+      prompt: 'The right hand reaches for the box, lifts it up and puts it back down.',
+    };
+    await expect(writer.beginClip(lift)).rejects.toThrow(
+      /a lift's timing has the beats reach, preGrasp, grasp, lifted, setDown, release, not pulled/,
+    );
     await writer.abort();
   });
+
+  it(
+    'records a lid and a lift with their kinds and beats in meta and clips.json',
+    async () => {
+      const writer = await ClipSetWriter.open(project, SPEC);
+      const { pulled: _, ...start } = meta().timing;
+      const clips = [
+        {
+          clip: '00001_00',
+          part: { node: 'chest_lid', label: 'Toy box lid', kind: 'lid', type: 'revolute' },
+          timing: { ...start, lifted: 8 },
+        },
+        {
+          clip: '00001_01',
+          part: { node: 'box', label: 'Box', kind: 'lift', type: 'prismatic' },
+          timing: { ...start, lifted: 7, setDown: 9 },
+        },
+      ] as const;
+      for (const c of clips) {
+        await writer.beginClip({ ...meta(c.clip), part: c.part, timing: c.timing });
+        for (let i = 0; i < SPEC.frames; i++) await writer.writeFrame(i, frame(i));
+        await writer.finishClip();
+      }
+      const { dir } = await writer.finish();
+      const index = JSON.parse(await fs.readFile(path.join(dir, 'clips.json'), 'utf8'));
+      expect(index.clips.map((c: { partKind: string }) => c.partKind)).toEqual(['lid', 'lift']);
+      const lift = JSON.parse(await fs.readFile(path.join(dir, 'meta', '00001_01.json'), 'utf8'));
+      expect(lift.timing).toEqual({ reach: 2, preGrasp: 4, grasp: 6, lifted: 7, setDown: 9, release: 10 });
+      expect(lift.part.kind).toBe('lift');
+    },
+    SLOW,
+  );
 
   it(
     'a set whose clip was never finished is discarded at finish',

@@ -2,7 +2,7 @@ import { type Accessor, Document, type Material, type Node, NodeIO } from '@gltf
 import { KHRLightsPunctual } from '@gltf-transform/extensions';
 import { Articulation, type Bounds } from '../../../shared/scene/schema';
 import type { GeometryBuilder } from './room/geometry';
-import { type LightSpec, type PlacedFurniture, planRoom, type RoomPlan } from './room/layout';
+import { type LightSpec, type PlacedFurniture, type PlacedLoose, planRoom, type RoomPlan } from './room/layout';
 import { add, r5v, type Vec3, yawQuat, yawVec } from './room/math';
 import type { MaterialSpec } from './room/palette';
 import type { Opening, WallSide } from './room/structure';
@@ -10,9 +10,10 @@ import type { Opening, WallSide } from './room/structure';
 /**
  * Procedural, seeded room: the studio's bundled sample room (seed 0) and the source of
  * randomised rooms for synthetic data (any other seed). Metres, right-handed, +Y up, floor at
- * y = 0, interior centred on the origin, no ceiling. Drawers and doors are separate nodes that
- * carry `extras.dwm.joint` (an {@link Articulation}, node name included); loose objects carry
- * `extras.dwm.loose = true`. The same seed always gives the same bytes.
+ * y = 0, interior centred on the origin, no ceiling. Drawers, doors and lids are separate nodes
+ * that carry `extras.dwm.joint` (an {@link Articulation}, node name included); loose objects
+ * carry `extras.dwm.loose = true`, and those a hand can lift (boxes, baskets) also a prismatic
+ * joint straight up. The same seed always gives the same bytes.
  */
 
 export interface RoomOptions {
@@ -23,8 +24,8 @@ export interface RoomOptions {
 export interface RoomPartDescription {
   /** glTF node name of the moving part. */
   node: string;
-  /** glTF node name of its parent (the furniture body). */
-  parent: string;
+  /** glTF node name of its parent (the furniture body); null for a liftable loose object (the scene root). */
+  parent: string | null;
   label: string;
   type: Articulation['type'];
   /** Exactly what the node's extras.dwm.joint holds (parent space). */
@@ -41,7 +42,7 @@ export interface RoomPartDescription {
 
 export interface RoomFurnitureDescription {
   node: string;
-  kind: 'dresser' | 'cabinet' | 'fridge' | 'table';
+  kind: 'dresser' | 'cabinet' | 'fridge' | 'table' | 'chest';
   label: string;
   /** The wall it stands against, or null (the table). */
   wall: WallSide | null;
@@ -57,7 +58,7 @@ export interface RoomFurnitureDescription {
 
 export interface RoomLooseDescription {
   node: string;
-  kind: 'mug' | 'book' | 'bottle' | 'box';
+  kind: 'mug' | 'book' | 'bottle' | 'box' | 'basket';
   label: string;
   /** Furniture node it stands on. */
   on: string;
@@ -88,7 +89,7 @@ export interface RoomDescription {
   interior: Bounds;
   openings: Opening[];
   furniture: RoomFurnitureDescription[];
-  /** Drawers and doors, in file order. */
+  /** Drawers, doors, lids, then liftable loose objects, in file order. */
   parts: RoomPartDescription[];
   loose: RoomLooseDescription[];
   lights: RoomLightDescription[];
@@ -125,6 +126,20 @@ function jointOf(f: PlacedFurniture, i: number): Articulation {
   });
 }
 
+/** A liftable loose object's joint: along world +Y from where it stands (its node's parent is the scene root). */
+function liftJointOf(l: PlacedLoose): Articulation | null {
+  if (!l.lift) return null;
+  return Articulation.parse({
+    node: l.node,
+    type: 'prismatic',
+    axis: [0, 1, 0],
+    origin: l.position,
+    limits: l.lift.limits,
+    handle: l.lift.handle,
+    label: l.lift.label,
+  });
+}
+
 function triangles(plan: RoomPlan): number {
   const g = plan.geometry;
   let n = 0;
@@ -157,6 +172,23 @@ function describePlan(plan: RoomPlan): RoomDescription {
         frontWorld: r5v(yawVec(f.turns, part.front)),
         sweptWorld: bounds(sweep.box),
       });
+    });
+  }
+  for (const l of plan.loose) {
+    const joint = liftJointOf(l);
+    if (!joint || !l.lift) continue;
+    const top = l.lift.limits[1];
+    parts.push({
+      node: l.node,
+      parent: null,
+      label: l.lift.label,
+      type: 'prismatic',
+      joint,
+      handleWorld: l.lift.handle,
+      originWorld: l.position,
+      axisWorld: [0, 1, 0],
+      frontWorld: l.lift.front,
+      sweptWorld: bounds({ min: l.bounds.min, max: [l.bounds.max[0], l.bounds.max[1] + top, l.bounds.max[2]] }),
     });
   }
   const { shell, geometry } = plan;
@@ -297,12 +329,13 @@ function buildDocument(plan: RoomPlan): Document {
     scene.addChild(body);
   }
   for (const l of plan.loose) {
+    const joint = liftJointOf(l);
     scene.addChild(
       w
         .node(l.node, l.model.geometry)
         .setTranslation(l.position)
         .setRotation(l.rotation)
-        .setExtras({ dwm: { loose: true } }),
+        .setExtras({ dwm: joint ? { loose: true, joint } : { loose: true } }),
     );
   }
   for (const light of plan.lights) scene.addChild(w.light(light));

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ApiError, formatIssuePath } from '../../../shared/api/errors';
 import { ConditioningSpec } from '../../../shared/conditioning/spec';
-import { type ClipIndex, type ClipIndexEntry, type ClipMeta, ClipMetaInput } from '../../../shared/synth/clip-meta';
+import { type ClipIndex, type ClipIndexEntry, type ClipMeta, ClipMetaInput, clipTimingProblem } from '../../../shared/synth/clip-meta';
 import { type FfmpegTools, findFfmpeg } from '../conditioning/ffmpeg';
 import { fsyncDir } from '../conditioning/fs-sync';
 import { ioError } from '../conditioning/io-errors';
@@ -108,10 +108,8 @@ export class ClipSetWriter {
         `clip ${rest.clip}: joint and camera need one value per frame (${frames}); got ${rest.joint.length} and ${rest.camera.length}`,
       );
     }
-    const t = rest.timing;
-    if (!(t.reach < t.preGrasp && t.preGrasp < t.grasp && t.grasp < t.pulled && t.pulled < t.release && t.release < frames)) {
-      throw new ApiError('BAD_INPUT', `clip ${rest.clip}: timing must be reach < preGrasp < grasp < pulled < release < ${frames}`);
-    }
+    const timingProblem = clipTimingProblem(rest.part.kind, rest.timing, frames);
+    if (timingProblem) throw new ApiError('BAD_INPUT', `clip ${rest.clip}: ${timingProblem}`);
     if (this.clips.some((c) => c.clip === rest.clip)) throw new ApiError('ALREADY_EXISTS', `this set already has a clip ${rest.clip}`);
     const meta: ClipMeta = { ...rest, spec: this.spec };
     const encoders = CLIP_VIDEOS.map(() => new FrameVideoEncoder());

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Object3D } from 'three';
+import { partKindOf } from '../../../shared/scene/part-kind';
 import { placedBounds } from '../../../shared/scene/placement';
 import type { Placement, SceneAsset } from '../../../shared/scene/schema';
 import { useStudio } from '../state/studio-store';
@@ -203,40 +204,46 @@ function SceneInspector({
       </div>
       {scene.articulations.length > 0 ? (
         <>
-          <div className="section-label" title="Grasp & open: R / L keys that hand opening the part in the active shot">
+          <div className="section-label" title="Grasp & open: R / L keys that hand opening (or lifting) the part in the active shot">
             Articulated parts · grasp &amp; open
           </div>
           <ul className="parts" data-testid="articulations">
-            {scene.articulations.map((a) => (
-              <li key={a.node}>
-                <span>{a.label ?? a.node}</span>
-                <span className="muted small">
-                  {a.type === 'prismatic'
-                    ? `slides ${(a.limits[1] * 100).toFixed(0)} cm`
-                    : `hinge ${((a.limits[1] * 180) / Math.PI).toFixed(0)}°`}
-                </span>
-                <span className="part-actions">
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => graspAndOpenPart(scene, a, 'right')}
-                    title="Key the right hand reaching, grasping and opening this part in the active shot"
-                    aria-label={`Open ${a.label ?? a.node} with the right hand`}
-                  >
-                    R
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => graspAndOpenPart(scene, a, 'left')}
-                    title="Key the left hand reaching, grasping and opening this part in the active shot"
-                    aria-label={`Open ${a.label ?? a.node} with the left hand`}
-                  >
-                    L
-                  </button>
-                </span>
-              </li>
-            ))}
+            {scene.articulations.map((a) => {
+              const kind = partKindOf(a.type, a.axis, scene.placement.upAxis === 'z' ? [0, 0, 1] : [0, 1, 0]);
+              const name = a.label ?? a.node;
+              const verb = kind === 'lift' ? 'Lift' : 'Open';
+              const doing = kind === 'lift' ? 'lifting' : 'opening';
+              const degrees = ((a.limits[1] * 180) / Math.PI).toFixed(0);
+              const centimetres = (a.limits[1] * 100).toFixed(0);
+              const range =
+                kind === 'drawer'
+                  ? `slides ${centimetres} cm`
+                  : kind === 'lift'
+                    ? `lifts ${centimetres} cm`
+                    : kind === 'lid'
+                      ? `lid hinge ${degrees}°`
+                      : `hinge ${degrees}°`;
+              return (
+                <li key={a.node} data-kind={kind}>
+                  <span>{name}</span>
+                  <span className="muted small">{range}</span>
+                  <span className="part-actions">
+                    {(['right', 'left'] as const).map((side) => (
+                      <button
+                        key={side}
+                        type="button"
+                        className="link-button"
+                        onClick={() => graspAndOpenPart(scene, a, side)}
+                        title={`Key the ${side} hand reaching, grasping and ${doing} this part in the active shot`}
+                        aria-label={`${verb} ${name} with the ${side} hand`}
+                      >
+                        {side === 'right' ? 'R' : 'L'}
+                      </button>
+                    ))}
+                  </span>
+                </li>
+              );
+            })}
           </ul>
           <button
             type="button"

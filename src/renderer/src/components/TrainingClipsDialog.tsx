@@ -67,8 +67,8 @@ export function TrainingClipsDialog({ scene, onClose }: { scene: SceneAsset; onC
       >
         <p className="hint">
           Renders synthetic clips of {scene.name}&apos;s {parts} articulated part{parts === 1 ? '' : 's'}: for each, a camera walks up while
-          a hand opens the part; the clip is drawn with the part moving and hands in the scene, with the part at rest, the hands alone (as
-          conditioning) and as a mask of the part. Written to training-clips/ in the project.
+          a hand opens the part (or lifts it, for a loose object); the clip is drawn with the part moving and hands in the scene, with the
+          part at rest, the hands alone (as conditioning) and as a mask of the part. Written to training-clips/ in the project.
         </p>
         <label htmlFor={ids.perPart}>
           Clips per part

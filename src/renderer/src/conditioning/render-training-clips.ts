@@ -5,7 +5,7 @@ import { sampleConditioningFrames } from '../../../shared/conditioning/shot-fram
 import type { Articulation } from '../../../shared/scene/schema';
 import { followJoint } from '../../../shared/shot/part-follow';
 import { type ClipMetaInput, type ClipSetSize, clipName } from '../../../shared/synth/clip-meta';
-import { clipPrompt, clipSeedOf, planClip } from '../../../shared/synth/clip-plan';
+import { clipPrompt, clipSeedOf, clipTiming, planClip } from '../../../shared/synth/clip-plan';
 import { api } from '../api';
 import { articulationTarget } from '../timeline/grasp-helper';
 import {
@@ -22,8 +22,9 @@ import {
 } from './render-conditioning';
 
 /**
- * Synthetic training clips from a scene's articulated parts, the way the DWM reference built
- * its synthetic set: one camera path per clip, drawn four times per frame — the interaction
+ * Synthetic training clips from a scene's articulated parts (drawers, doors, lids, liftable
+ * objects), the way the DWM reference built its synthetic set: one camera path per clip,
+ * drawn four times per frame — the interaction
  * (part following the grasping hand, skin-coloured hands lit by the scene's lights), the
  * static scene (part at rest, no hands), the hands exactly as the conditioning renderer's
  * hand pass draws them, and a mask of the moving part. Main encodes and writes the set.
@@ -189,7 +190,7 @@ export async function renderTrainingClips(
       sun.position.set(...(lights.sunDirection.map((c) => c * 10) as Vec3));
       sun.updateMatrixWorld(true);
       paintMask(maskRoot, part.maskNode);
-      const kind = a.type === 'prismatic' ? 'drawer' : 'door';
+      const kind = plan.kind;
       const label = a.label ?? a.node;
       const meta: ClipMetaInput = {
         clip,
@@ -198,7 +199,7 @@ export async function renderTrainingClips(
         part: { node: a.node, label, kind, type: a.type },
         side: plan.side,
         fovY: plan.fovY,
-        timing: plan.timing,
+        timing: clipTiming(kind, plan.timing),
         joint,
         lights,
         camera: poses.map((p) => p.camera),

@@ -1,7 +1,7 @@
 import * as THREE from 'three';
 import type { Articulation, SceneAsset } from '../../../shared/scene/schema';
 import { randomKeyId } from '../../../shared/shot/create-shot';
-import { type GraspTarget, graspAndOpen } from '../../../shared/shot/grasp-and-open';
+import { type GraspTarget, graspAndOpen, graspTargetOf, motionKind } from '../../../shared/shot/grasp-and-open';
 import { useStudio } from '../state/studio-store';
 import { useViewport } from '../state/viewport-store';
 import { editActiveShot } from './timeline-actions';
@@ -27,24 +27,10 @@ export function articulationTarget(object: THREE.Object3D, part: Articulation): 
     new THREE.Vector3(...(p as [number, number, number])).applyMatrix4(m).toArray() as [number, number, number];
   const direction = (d: readonly number[]) =>
     new THREE.Vector3(...(d as [number, number, number])).transformDirection(m).toArray() as [number, number, number];
-  const handle = point(part.handle ?? part.origin);
-  if (part.type === 'prismatic') {
-    const axis = direction(part.axis);
-    return { handle, front: axis, motion: { type: 'prismatic', axis, distance: Math.min(0.3, part.limits[1]) } };
-  }
-  // A door: its front is the direction from the hinge line out through the handle, turned a
-  // quarter towards the viewer; the part swings by up to 90 degrees.
-  const axis = direction(part.axis);
-  const origin = point(part.origin);
-  const radial = new THREE.Vector3(...handle).sub(new THREE.Vector3(...origin));
-  const a = new THREE.Vector3(...axis);
-  radial.sub(a.clone().multiplyScalar(radial.dot(a)));
-  const front = a.clone().cross(radial).normalize().toArray() as [number, number, number];
-  const angle = Math.sign(part.limits[1] || 1) * Math.min(Math.abs(part.limits[1]), Math.PI / 2);
-  return { handle, front, motion: { type: 'revolute', axis, origin, angle } };
+  return graspTargetOf(part, point, direction);
 }
 
-/** Key a hand reaching, grasping and opening the part, in the active shot (one undo step). */
+/** Key a hand reaching, grasping and opening (or lifting) the part, in the active shot (one undo step). */
 export function graspAndOpenPart(scene: SceneAsset, part: Articulation, side: 'left' | 'right'): void {
   const target = articulationInWorld(scene, part);
   const { toast } = useStudio.getState();
@@ -57,5 +43,6 @@ export function graspAndOpenPart(scene: SceneAsset, part: Articulation, side: 'l
     return;
   }
   editActiveShot((shot) => graspAndOpen(shot, { side, target, newId: randomKeyId }));
-  toast('info', `Keyed the ${side} hand opening ${part.label ?? part.node}`);
+  const doing = motionKind(target.motion) === 'lift' ? 'lifting' : 'opening';
+  toast('info', `Keyed the ${side} hand ${doing} ${part.label ?? part.node}`);
 }

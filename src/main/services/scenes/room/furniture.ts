@@ -21,7 +21,7 @@ const HANDLE_POST_RADIUS = 0.0045;
 const PANEL = 0.018;
 const BACK = 0.008;
 
-export type FurnitureKind = 'dresser' | 'cabinet' | 'fridge' | 'table';
+export type FurnitureKind = 'dresser' | 'cabinet' | 'fridge' | 'table' | 'chest';
 export type HingeSide = 'left' | 'right';
 
 export interface PartModel {
@@ -72,8 +72,8 @@ function finish(model: Omit<FurnitureModel, 'bounds'>): FurnitureModel {
   return { ...model, bounds: b };
 }
 
-/** A bar pull: bar centred on `center` (its grasp point), posts back to the panel face at z = 0. */
-function barHandle(g: GeometryBuilder, center: Vec3, length: number, along: 'x' | 'y'): void {
+/** A bar pull: bar centred on `center` (its grasp point), posts back to the panel face at z = faceZ. */
+function barHandle(g: GeometryBuilder, center: Vec3, length: number, along: 'x' | 'y', faceZ = 0): void {
   const m = HANDLE_MATERIAL;
   const z = center[2];
   const post = length / 2 - 0.012;
@@ -92,7 +92,13 @@ function barHandle(g: GeometryBuilder, center: Vec3, length: number, along: 'x' 
     const px = along === 'x' ? center[0] + s * post : center[0];
     const py = along === 'y' ? center[1] + s * post : center[1];
     // From slightly inside the panel to the bar's axis.
-    g.cylinder(m, { radiusBottom: HANDLE_POST_RADIUS, height: z + 0.002, segments: 10, rotation: ALONG_Z, translation: [px, py, -0.002] });
+    g.cylinder(m, {
+      radiusBottom: HANDLE_POST_RADIUS,
+      height: z - faceZ + 0.002,
+      segments: 10,
+      rotation: ALONG_Z,
+      translation: [px, py, faceZ - 0.002],
+    });
   }
 }
 
@@ -390,7 +396,79 @@ export function buildTable(p: TableParams): FurnitureModel {
   });
 }
 
-export type LooseKind = 'mug' | 'book' | 'bottle' | 'box';
+export type ChestStyle = 'chest' | 'toybox';
+
+export interface ChestParams {
+  width: number;
+  /** Floor to the top of the closed lid. */
+  height: number;
+  depth: number;
+  /** A wooden blanket chest or a painted toy box: material and labels. */
+  style: ChestStyle;
+}
+
+/** How far a chest lid opens (radians): short of upright, so the hand lifting it stays clear of the wall behind. */
+export const LID_OPEN = 1.45;
+
+/**
+ * Storage chest (blanket chest or toy box): an open box with a floor, a fixed rail along the
+ * back of the top and a lid hinged on that rail. The lid is a slab with a lip hanging in
+ * front of the carcass and a bar pull on the lip. Its node sits on the hinge line, the lid's
+ * top back edge, and it turns about -X, so positive angles lift the front edge; nothing of the
+ * lid passes behind the hinge while it opens.
+ */
+export function buildChest(p: ChestParams): FurnitureModel {
+  const { width: w, height: h, depth: d } = p;
+  const LID = 0.022;
+  const LIP = 0.05;
+  const LIP_T = 0.016;
+  const RAIL = 0.045;
+  const GAP = 0.003;
+  const FLOOR = 0.07;
+  const material = p.style === 'chest' ? 'chest_wood' : 'toybox_paint';
+  const yTop = h - LID;
+  const cf = d / 2 - LIP_T - GAP;
+  const g = new GeometryBuilder();
+  g.box(material, [-w / 2, 0, -d / 2], [-w / 2 + PANEL, yTop, cf]);
+  g.box(material, [w / 2 - PANEL, 0, -d / 2], [w / 2, yTop, cf]);
+  g.box(material, [-w / 2 + PANEL, 0, -d / 2], [w / 2 - PANEL, yTop, -d / 2 + PANEL]);
+  g.box(material, [-w / 2 + PANEL, 0, cf - PANEL], [w / 2 - PANEL, yTop, cf]);
+  g.box(material, [-w / 2 + PANEL, FLOOR, -d / 2 + PANEL], [w / 2 - PANEL, FLOOR + PANEL, cf - PANEL]);
+  const hingeZ = -d / 2 + RAIL;
+  g.box(material, [-w / 2, yTop, -d / 2], [w / 2, h, hingeZ - 0.002]);
+
+  const depth = d / 2 - hingeZ;
+  const lid = new GeometryBuilder();
+  lid.box(material, [-w / 2, -LID, 0], [w / 2, 0, depth]);
+  lid.box(material, [-w / 2, -LID - LIP, depth - LIP_T], [w / 2, -LID, depth]);
+  const handle: Vec3 = [0, -LID - LIP / 2, depth + HANDLE_STANDOFF];
+  barHandle(lid, handle, clamp(Math.round(w * 0.25 * 100) / 100, 0.1, 0.2), 'x', depth);
+  const name = p.style === 'chest' ? 'Blanket chest' : 'Toy box';
+  return finish({
+    kind: 'chest',
+    node: 'chest',
+    label: name,
+    size: { width: w, height: h, depth: d },
+    geometry: g,
+    parts: [
+      {
+        node: 'chest_lid',
+        label: `${name} lid`,
+        type: 'revolute',
+        origin: [0, h, hingeZ],
+        axis: [-1, 0, 0],
+        limits: [0, LID_OPEN],
+        handleLocal: handle,
+        front: [0, 0, 1],
+        geometry: lid,
+      },
+    ],
+    // Nothing stands on a lid that opens.
+    surface: null,
+  });
+}
+
+export type LooseKind = 'mug' | 'book' | 'bottle' | 'box' | 'basket';
 
 export interface LooseModel {
   kind: LooseKind;
@@ -460,4 +538,24 @@ export function buildBox(size: Vec3): LooseModel {
   g.box('cardboard', [-size[0] / 2, 0, -size[2] / 2], [size[0] / 2, size[1], size[2] / 2]);
   g.box('tape', [-size[0] / 2 - 0.001, size[1] - 0.001, -0.025], [size[0] / 2 + 0.001, size[1] + 0.001, 0.025]);
   return looseModel('box', 'Box', g);
+}
+
+/** An open-top wicker basket: thin walls, a floor and a thicker rim band. */
+export function buildBasket(size: Vec3): LooseModel {
+  const [w, h, d] = size;
+  const WALL = 0.008;
+  const RIM = 0.018;
+  const m = 'basket_wicker';
+  const g = new GeometryBuilder();
+  g.box(m, [-w / 2, 0, -d / 2], [w / 2, WALL, d / 2]);
+  g.box(m, [-w / 2, WALL, -d / 2], [-w / 2 + WALL, h, d / 2]);
+  g.box(m, [w / 2 - WALL, WALL, -d / 2], [w / 2, h, d / 2]);
+  g.box(m, [-w / 2 + WALL, WALL, -d / 2], [w / 2 - WALL, h, -d / 2 + WALL]);
+  g.box(m, [-w / 2 + WALL, WALL, d / 2 - WALL], [w / 2 - WALL, h, d / 2]);
+  const o = 0.004;
+  g.box('basket_rim', [-w / 2 - o, h - RIM, -d / 2 - o], [w / 2 + o, h, -d / 2]);
+  g.box('basket_rim', [-w / 2 - o, h - RIM, d / 2], [w / 2 + o, h, d / 2 + o]);
+  g.box('basket_rim', [-w / 2 - o, h - RIM, -d / 2], [-w / 2, h, d / 2]);
+  g.box('basket_rim', [w / 2, h - RIM, -d / 2], [w / 2 + o, h, d / 2]);
+  return looseModel('basket', 'Basket', g);
 }

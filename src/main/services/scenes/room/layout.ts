@@ -1,12 +1,15 @@
 import {
+  buildBasket,
   buildBook,
   buildBottle,
   buildBox,
   buildCabinet,
+  buildChest,
   buildDresser,
   buildFridge,
   buildMug,
   buildTable,
+  type ChestStyle,
   type FurnitureModel,
   type HingeSide,
   type LooseKind,
@@ -24,6 +27,7 @@ import {
   aabbUnion,
   aabbYawTranslate,
   add,
+  dot,
   emptyAabb,
   normalize,
   type QuarterTurns,
@@ -60,6 +64,10 @@ const WALL_CLEAR = 0.015;
 const FURNITURE_GAP = 0.01;
 /** Hinged parts are checked at angles this far apart (radians). */
 const SWEEP_STEP = 0.02;
+/** How high a hand lifts a liftable loose object (metres): the upper limit of its joint. */
+export const LIFT_HEIGHT = 0.25;
+/** Loose objects a hand may lift: they get a prismatic joint straight up. */
+const LIFTABLE: readonly LooseKind[] = ['box', 'basket'];
 
 /** World-space record of what a moving part can reach between its limits. */
 export interface Sweep {
@@ -83,6 +91,19 @@ export interface PlacedFurniture {
   sweeps: Sweep[];
 }
 
+/**
+ * A loose object a hand can lift: a prismatic joint along world +Y (the node's parent is the
+ * scene root), origin at the node's rest position, limits [0, LIFT_HEIGHT].
+ */
+export interface LooseLift {
+  label: string;
+  /** Grasp point, world: the middle of the side facing where a person stands, just under the rim. */
+  handle: Vec3;
+  /** Outward normal of that side (world, level). */
+  front: Vec3;
+  limits: [number, number];
+}
+
 export interface PlacedLoose {
   model: LooseModel;
   node: string;
@@ -93,6 +114,8 @@ export interface PlacedLoose {
   yaw: number;
   rotation: Quat;
   bounds: Aabb;
+  /** Liftable objects only. */
+  lift: LooseLift | null;
 }
 
 export interface LightSpec {
@@ -135,6 +158,26 @@ function partSweep(turns: QuarterTurns, position: Vec3, part: PartModel): Sweep 
   const quads: Array<Array<[number, number]>> = [];
   const [lo, hi] = part.limits;
   const steps = Math.max(1, Math.ceil((hi - lo) / SWEEP_STEP));
+  if (Math.abs(part.axis[1]) < 0.5) {
+    // A lid: the hinge is level, so the part rises; every corner is followed in 3D, and the
+    // footprint at each angle is the level rectangle around them (exact for hinges along X or Z).
+    for (let i = 0; i <= steps; i++) {
+      const q = quatFromAxisAngle(part.axis, lo + ((hi - lo) * i) / steps);
+      const rect = emptyAabb();
+      for (const c of aabbCorners(pb)) {
+        const p = toWorld(add(part.origin, rotate(q, c)));
+        aabbExpandPoint(box, p);
+        aabbExpandPoint(rect, p);
+      }
+      quads.push([
+        [rect.min[0], rect.min[2]],
+        [rect.max[0], rect.min[2]],
+        [rect.max[0], rect.max[2]],
+        [rect.min[0], rect.max[2]],
+      ]);
+    }
+    return { part: part.node, box, quads };
+  }
   const corners: Vec3[] = [
     [pb.min[0], 0, pb.min[2]],
     [pb.max[0], 0, pb.min[2]],
@@ -270,7 +313,7 @@ function placeLoose(node: string, r: LooseRequest): PlacedLoose {
   const rotation = quatFromAxisAngle([0, 1, 0], yaw);
   const bounds = emptyAabb();
   for (const c of aabbCorners(r.model.bounds)) aabbExpandPoint(bounds, add(rotate(rotation, c), position));
-  return { model: r.model, node, on: r.on.model.node, position, yaw, rotation, bounds };
+  return { model: r.model, node, on: r.on.model.node, position, yaw, rotation, bounds, lift: null };
 }
 
 /** Whether a loose object stands fully on its surface, clear of the others and of the window sill. */
@@ -284,6 +327,79 @@ function looseProblem(l: PlacedLoose, on: PlacedFurniture, others: PlacedLoose[]
   for (const o of others) if (aabbOverlap(aabbInflate(l.bounds, 0.01), o.bounds)) return `${l.node} overlaps ${o.node}`;
   for (const k of geo.keepOut) if (aabbOverlap(l.bounds, k)) return `${l.node} is in the window`;
   if (!aabbContains(interiorClear(geo), l.bounds)) return `${l.node} is not inside the walls`;
+  return null;
+}
+
+/**
+ * Which side of a surface a person stands at to take something from it (furniture space):
+ * the front of furniture against a wall; for a free-standing table, the side with the most
+ * free floor in front of it (up to 1.2 m), so the hand reaches from where there is room.
+ */
+function standSide(f: PlacedFurniture, furniture: PlacedFurniture[], geo: ShellGeometry): Vec3 {
+  if (f.wall !== null) return [0, 0, 1];
+  const inner = interiorClear(geo);
+  const sides: Vec3[] = [
+    [0, 0, 1],
+    [0, 0, -1],
+    [1, 0, 0],
+    [-1, 0, 0],
+  ];
+  let best = sides[0] as Vec3;
+  let bestFree = -1;
+  for (const local of sides) {
+    const d = yawVec(f.turns, local);
+    let free = 0;
+    for (let step = 1; step <= 24; step++) {
+      const reach = step * 0.05;
+      const strip: Aabb = { min: [...f.body.min], max: [...f.body.max] };
+      for (const i of [0, 2] as const) {
+        if ((d[i] as number) > 0.5) {
+          strip.min[i] = f.body.max[i] as number;
+          strip.max[i] = (f.body.max[i] as number) + reach;
+        } else if ((d[i] as number) < -0.5) {
+          strip.max[i] = f.body.min[i] as number;
+          strip.min[i] = (f.body.min[i] as number) - reach;
+        }
+      }
+      if (!aabbContains(inner, strip) || furniture.some((p) => p !== f && aabbOverlap(strip, p.body))) break;
+      free = reach;
+    }
+    if (free > bestFree + 1e-9) {
+      best = local;
+      bestFree = free;
+    }
+  }
+  return best;
+}
+
+/** The lift joint of a loose object standing on a surface: grasped on the side that faces `side` (world). */
+function looseLift(l: PlacedLoose, side: Vec3, label: string): LooseLift {
+  const b = l.model.bounds;
+  const faces: Array<{ normal: Vec3; at: number }> = [
+    { normal: [1, 0, 0], at: b.max[0] },
+    { normal: [-1, 0, 0], at: -b.min[0] },
+    { normal: [0, 0, 1], at: b.max[2] },
+    { normal: [0, 0, -1], at: -b.min[2] },
+  ];
+  let face = faces[0] as { normal: Vec3; at: number };
+  for (const f of faces) if (dot(rotate(l.rotation, f.normal), side) > dot(rotate(l.rotation, face.normal), side)) face = f;
+  const height = b.max[1];
+  const y = Math.max(height * 0.5, height - 0.03);
+  const local: Vec3 = [face.normal[0] * face.at, y, face.normal[2] * face.at];
+  return {
+    label,
+    handle: r5v(add(rotate(l.rotation, local), l.position)),
+    front: r5v(rotate(l.rotation, face.normal)),
+    limits: [0, LIFT_HEIGHT],
+  };
+}
+
+/** Whether a liftable object, raised to the top of its lift, stays inside the walls and clear of the window. */
+function liftProblem(l: PlacedLoose, geo: ShellGeometry): string | null {
+  const top = l.lift?.limits[1] ?? 0;
+  const raised = aabbUnion(l.bounds, aabbTranslate(l.bounds, [0, top, 0]));
+  if (!aabbContains(interiorClear(geo), raised)) return `${l.node} lifted leaves the room`;
+  for (const k of geo.keepOut) if (aabbOverlap(raised, k)) return `${l.node} lifted hits the window`;
   return null;
 }
 
@@ -428,6 +544,8 @@ function randomLoose(rng: Rng, kind: LooseKind): LooseModel {
       return buildBottle(mm(rng.range(0.03, 0.038)), mm(rng.range(0.14, 0.21)));
     case 'box':
       return buildBox([mm(rng.range(0.12, 0.3)), mm(rng.range(0.08, 0.2)), mm(rng.range(0.1, 0.24))]);
+    case 'basket':
+      return buildBasket([mm(rng.range(0.22, 0.34)), mm(rng.range(0.1, 0.18)), mm(rng.range(0.16, 0.26))]);
   }
 }
 
@@ -457,6 +575,14 @@ function randomPlan(seed: number): RoomPlan {
   ];
   const hasTable = rng.chance(0.85);
   const tableModel = buildTable({ width: mm(rng.range(0.8, 1.4)), depth: mm(rng.range(0.6, 0.9)), height: mm(rng.range(0.72, 0.78)) });
+  // Lidded furniture in about half of the rooms: a wooden blanket chest or a smaller painted toy box.
+  const hasChest = rng.chance(0.55);
+  const style: ChestStyle = rng.chance(0.5) ? 'chest' : 'toybox';
+  const chestModel = buildChest(
+    style === 'chest'
+      ? { style, width: mm(rng.range(0.8, 1.05)), height: mm(rng.range(0.48, 0.6)), depth: mm(rng.range(0.42, 0.5)) }
+      : { style, width: mm(rng.range(0.6, 0.8)), height: mm(rng.range(0.42, 0.52)), depth: mm(rng.range(0.38, 0.45)) },
+  );
 
   let furniture: PlacedFurniture[] | null = null;
   for (let restart = 0; restart < 30 && !furniture; restart++) {
@@ -469,6 +595,10 @@ function randomPlan(seed: number): RoomPlan {
     if (placed.length === pieces.length) furniture = placed;
   }
   if (!furniture) throw new Error(`room seed ${seed}: could not fit the furniture`);
+  if (hasChest) {
+    const c = tryPlaceOnWall(rng, shell, geo, { models: [chestModel] }, furniture);
+    if (c) furniture.push(c);
+  }
   if (hasTable) {
     const t = tryPlaceTable(rng, geo, tableModel, furniture);
     if (t) furniture.push(t);
@@ -477,10 +607,11 @@ function randomPlan(seed: number): RoomPlan {
   const surfaces = furniture.filter((f) => f.model.surface);
   const weighted = surfaces.flatMap((f) => (f.model.kind === 'table' ? [f, f, f] : [f]));
   const loose: PlacedLoose[] = [];
-  const kinds: LooseKind[] = ['mug', 'book', 'bottle', 'box'];
-  const counts: number[] = kinds.map(() => rng.pick<number>([0, 1, 1, 1, 2]));
+  const kinds: LooseKind[] = ['mug', 'book', 'bottle', 'box', 'basket'];
+  const counts: number[] = kinds.map((kind) => rng.pick<number>(kind === 'basket' ? [0, 0, 1] : [0, 1, 1, 1, 2]));
   if (!counts.some((c) => c > 0)) counts[0] = 1;
   kinds.forEach((kind, k) => {
+    const liftable = LIFTABLE.includes(kind);
     for (let n = 0; n < (counts[k] as number); n++) {
       const node = n === 0 ? kind : `${kind}_${n + 1}`;
       const model = randomLoose(rng, kind);
@@ -488,12 +619,25 @@ function randomPlan(seed: number): RoomPlan {
         const on = rng.pick(weighted);
         const s = on.model.surface;
         if (!s) continue;
-        const yaw = mm(rng.range(-Math.PI, Math.PI));
-        const l = placeLoose(node, { model, on, u: mm(rng.range(s.minX, s.maxX)), v: mm(rng.range(s.minZ, s.maxZ)), yaw });
-        if (!looseProblem(l, on, loose, geo)) {
-          loose.push(l);
-          break;
+        let [u0, u1, v0, v1] = [s.minX, s.maxX, s.minZ, s.maxZ];
+        let yaw = mm(rng.range(-Math.PI, Math.PI));
+        const side = liftable ? standSide(on, furniture, geo) : null;
+        if (side) {
+          // Something to lift stands on the half of the top nearer the person, one side squarely towards them.
+          if (side[2] > 0.5) v0 = (v0 + v1) / 2;
+          else if (side[2] < -0.5) v1 = (v0 + v1) / 2;
+          else if (side[0] > 0.5) u0 = (u0 + u1) / 2;
+          else u1 = (u0 + u1) / 2;
+          yaw = mm(Math.atan2(side[0], side[2]) + (rng.int(0, 3) * Math.PI) / 2 + rng.range(-0.25, 0.25));
         }
+        const l = placeLoose(node, { model, on, u: mm(rng.range(u0, u1)), v: mm(rng.range(v0, v1)), yaw });
+        if (looseProblem(l, on, loose, geo)) continue;
+        if (side) {
+          l.lift = looseLift(l, yawVec(on.turns, side), n === 0 ? model.label : `${model.label} ${n + 1}`);
+          if (liftProblem(l, geo)) continue;
+        }
+        loose.push(l);
+        break;
       }
     }
   });

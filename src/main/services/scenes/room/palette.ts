@@ -92,6 +92,19 @@ const BOTTLES: Swatch[] = [
   { hex: '#7a4a1f', roughness: 0.1, alpha: 0.85 },
   { hex: '#bcd4dc', roughness: 0.05, alpha: 0.6 },
 ];
+const TOYS: Swatch[] = [
+  { hex: '#c8553d', roughness: 0.45 },
+  { hex: '#3a7ca5', roughness: 0.45 },
+  { hex: '#f2c14e', roughness: 0.45 },
+  { hex: '#6a994e', roughness: 0.45 },
+  { hex: '#f4f3ef', roughness: 0.45 },
+];
+const BASKETS: Swatch[] = [
+  { hex: '#b08850', roughness: 0.85 },
+  { hex: '#c9a56b', roughness: 0.85 },
+  { hex: '#8a6a45', roughness: 0.85 },
+  { hex: '#d8c9a8', roughness: 0.9 },
+];
 
 const FIXED: Record<string, Swatch> = {
   skirting: { hex: '#f0efea', roughness: 0.5 },
@@ -123,6 +136,9 @@ export function tidyPalette(): Map<string, MaterialSpec> {
     mug: MUGS[0],
     cover: COVERS[0],
     bottle: BOTTLES[0],
+    chest: WOODS[1],
+    toy: TOYS[1],
+    basket: BASKETS[0],
     jitter: () => 0,
   });
 }
@@ -140,6 +156,9 @@ export function randomPalette(rng: Rng): Map<string, MaterialSpec> {
     mug: rng.pick(MUGS),
     cover: rng.pick(COVERS),
     bottle: rng.pick(BOTTLES),
+    chest: rng.pick(WOODS),
+    toy: rng.pick(TOYS),
+    basket: rng.pick(BASKETS),
     jitter: () => rng.range(-0.06, 0.06),
   });
 }
@@ -156,6 +175,9 @@ interface Choice {
   mug: Swatch | undefined;
   cover: Swatch | undefined;
   bottle: Swatch | undefined;
+  chest: Swatch | undefined;
+  toy: Swatch | undefined;
+  basket: Swatch | undefined;
   jitter: () => number;
 }
 
@@ -184,6 +206,12 @@ function build(c: Choice): Map<string, MaterialSpec> {
   m.set('mug_ceramic', spec(need(c.mug)));
   m.set('book_cover', spec(need(c.cover), c.jitter()));
   m.set('bottle_glass', spec(need(c.bottle)));
+  m.set('chest_wood', spec(need(c.chest), c.jitter()));
+  m.set('toybox_paint', spec(need(c.toy), c.jitter()));
+  const basket = need(c.basket);
+  const basketJitter = c.jitter();
+  m.set('basket_wicker', spec(basket, basketJitter));
+  m.set('basket_rim', spec(basket, basketJitter - 0.08));
   for (const [name, s] of Object.entries(FIXED)) m.set(name, spec(s));
   return m;
 }
