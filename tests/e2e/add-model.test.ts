@@ -7,6 +7,7 @@ import { probeVideo } from '../../src/main/services/conditioning/ffmpeg';
 import type { ModelManifest } from '../../src/shared/model/manifest';
 import {
   createProjectInPage,
+  homeWithDefaultModel,
   invokeApi,
   launchBrowser,
   newPage,
@@ -66,7 +67,8 @@ describe('Add model…', () => {
       m.graphs.denoiser.inputs.sample = 'latents';
     });
     browser = await launchBrowser();
-    host = await startHost();
+    // The bin's and the picker's behaviour, not a model's: the baseline (720x480, 2 steps) is pinned as the default.
+    host = await startHost({ home: await homeWithDefaultModel('dwm-baseline-overlay') });
     ({ page, errors } = await newPage(browser));
     projectDir = path.join(await tempDir('add-model'), 'p');
     await page.goto(host.openUrl);

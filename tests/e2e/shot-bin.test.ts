@@ -4,6 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createProjectInPage,
+  homeWithDefaultModel,
   launchBrowser,
   newPage,
   poll,
@@ -49,7 +50,8 @@ describe('shot bin', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    host = await startHost();
+    // The bin's and the picker's behaviour, not a model's: the baseline (720x480, 2 steps) is pinned as the default.
+    host = await startHost({ home: await homeWithDefaultModel('dwm-baseline-overlay') });
     ({ page, errors } = await newPage(browser));
     dir = path.join(await tempDir('bin'), 'p');
     await page.goto(host.openUrl);

@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { newTakeRecord, ProviderChoice, TAKE_FILE, type TakeRecord } from '../../shared/model/take';
 import { APP_VERSION, defaultUserDataDir } from '../app-meta';
 import { bundledModelsDir } from '../app-root';
+import { type ConditioningFiles, firstModelFitting } from '../generation/conditioning-fit';
 import { pipelineInputOf } from '../generation/take-input';
 import type { ModelBundle } from '../models/bundle';
 import { bundleHash } from '../models/bundle';
@@ -62,7 +63,12 @@ export async function generateTake(opts: GenerateOptions, log: (line: string) =>
   const settings = new SettingsStore(defaultUserDataDir());
   await settings.load();
   const roots = [bundledModelsDir(), ...settings.get().modelFolders];
-  const bundle = opts.model ? await resolveModel(roots, opts.model) : await defaultModel(roots, settings.get().defaultModelId);
+  const bundle = opts.model
+    ? await resolveModel(roots, opts.model)
+    : await modelForFiles(roots, settings.get().defaultModelId, {
+        staticVideo: path.resolve(opts.static),
+        handsVideo: path.resolve(opts.hands),
+      });
   const m = bundle.manifest;
   const out = path.resolve(opts.out);
   await fs.mkdir(out, { recursive: true });
@@ -171,10 +177,16 @@ function parseFloatArg(min: number, max: number) {
 }
 
 /** The same default as the studio's queue (chooseDefaultModel), or why there is none. */
-async function defaultModel(roots: string[], wanted: string | null): Promise<ModelBundle> {
+/**
+ * With no --model: the default (the setting, else the first learned model) when the files fit it,
+ * else the first installed model made for their size, length and rate (reference samples at
+ * 720x480 get the baseline beside a 144x96 learned default), else the default, whose refusal
+ * names the mismatch.
+ */
+async function modelForFiles(roots: string[], wanted: string | null, files: ConditioningFiles): Promise<ModelBundle> {
   const { models, invalid } = await discoverModels(roots);
   const chosen = chooseDefaultModel(models, wanted);
-  if (chosen) return chosen;
+  if (chosen) return firstModelFitting(chosen, models, () => files);
   const why = invalid.map((i) => i.problem).join('; ');
   throw new Error(`no model bundle is installed (searched ${roots.join(', ')})${why ? `: ${why}` : ''}`);
 }

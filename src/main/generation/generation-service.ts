@@ -15,12 +15,12 @@ import {
 import { bundleHash, type ModelBundle } from '../models/bundle';
 import { chooseDefaultModel, discoverModels, type ModelListing } from '../models/model-registry';
 import { providerCandidates } from '../pipeline/providers';
-import { probeVideo } from '../services/conditioning/ffmpeg';
 import type { RenderService } from '../services/conditioning/render-service';
 import { copyWritable } from '../services/fs/copy-writable';
 import { listInferenceBackends } from '../services/inference-backends';
 import type { ProjectService } from '../services/project-service';
 import type { SettingsStore } from '../services/settings-store';
+import { checkConditioning, firstModelFitting } from './conditioning-fit';
 import { pipelineInputOf } from './take-input';
 import { TakeStore, type UnreadableTake } from './take-store';
 import { moveToTrash, restoreFromTrash } from './take-trash';
@@ -115,16 +115,9 @@ export class GenerationService {
    */
   private async modelForShot(projectDir: string, shot: Shot, listing: ModelListing): Promise<ModelBundle> {
     const first = await this.defaultModel(listing);
-    if (!shot.conditioning) return first;
-    for (const candidate of [first, ...listing.models.filter((m) => m !== first)]) {
-      const sources = await this.conditioningOf(projectDir, shot.id, shot.conditioning, candidate.manifest);
-      const fits = await checkConditioning(sources, candidate.manifest).then(
-        () => true,
-        () => false,
-      );
-      if (fits) return candidate;
-    }
-    return first;
+    const imported = shot.conditioning;
+    if (!imported) return first;
+    return firstModelFitting(first, listing.models, (m) => this.conditioningOf(projectDir, shot.id, imported, m));
   }
 
   /**
@@ -578,22 +571,5 @@ export class GenerationService {
 
   private emitProgress(take: TakeRecord, p: Omit<TakeProgress, 'takeId' | 'shotId'>): void {
     this.opts.onProgress({ ...p, takeId: take.id, shotId: take.shotId });
-  }
-}
-
-/** Refuse at once what the pipeline would refuse later: a take queued behind others should not fail an hour from now. */
-async function checkConditioning(sources: { staticVideo: string; handsVideo: string }, m: ModelManifest): Promise<void> {
-  const { width, height, frames, fps } = m.conditioning;
-  for (const file of [sources.staticVideo, sources.handsVideo]) {
-    const probe = await probeVideo(file).catch((err: Error) => {
-      throw new ApiError('BAD_INPUT', err.message, { file });
-    });
-    if (probe.width !== width || probe.height !== height || probe.frames !== frames || Math.abs(probe.fps - fps) > 0.01) {
-      throw new ApiError(
-        'BAD_INPUT',
-        `${file}: ${probe.width}x${probe.height}, ${probe.frames} frames at ${probe.fps} fps; the model "${m.name}" needs ${width}x${height}, ${frames} frames at ${fps} fps`,
-        { file },
-      );
-    }
   }
 }
