@@ -20,6 +20,13 @@ def _train_args(p: argparse.ArgumentParser, data_flag: str) -> None:
     p.add_argument("--window", type=int, nargs=2, default=[16, 25], metavar=("MIN", "MAX"), help="frames per training window")
     p.add_argument("--crop", type=int, nargs=2, default=None, metavar=("H", "W"), help="random spatial crop (multiples of 8)")
     p.add_argument("--mask-weight", type=float, default=4.0, help="extra loss weight inside the moving-part mask")
+    p.add_argument("--ssim-weight", type=float, default=0.0, help="weight of (1 - SSIM) beside the squared error")
+    p.add_argument("--focus", type=float, default=0.0, help="share of windows drawn where the part moves")
+    p.add_argument("--init-from", type=Path, default=None, help="start from this checkpoint's weights (a second phase)")
+    p.add_argument("--region", type=int, nargs=2, default=[2, 16], metavar=("FRAMES", "PIXELS"),
+                   help="the residual acts only this near a hand (0 0: everywhere)")
+    p.add_argument("--mid-dilations", type=int, nargs="*", default=[2, 4, 8], metavar="D",
+                   help="dilated temporal convolutions after the bottleneck (none: no such layers)")
     p.add_argument("--sigma-sampling", choices=["uniform", "logit-normal"], default="uniform")
     p.add_argument("--ckpt-every", type=int, default=200)
     p.add_argument("--time-budget-min", type=float, default=None, help="stop cleanly (and checkpoint) after this many minutes")
@@ -28,14 +35,17 @@ def _train_args(p: argparse.ArgumentParser, data_flag: str) -> None:
 
 
 def _config(a, data: Path):
+    from .model import ModelConfig
     from .train import TrainConfig
 
+    model = ModelConfig(region=tuple(a.region), mid_dilations=tuple(a.mid_dilations))
     return TrainConfig(data=str(data.resolve()), seed=a.seed, steps=a.steps, batch=a.batch, lr=a.lr, window_min=a.window[0],
-                       window_max=a.window[1], crop=a.crop, mask_weight=a.mask_weight, sigma_sampling=a.sigma_sampling,
-                       ckpt_every=a.ckpt_every, threads=a.threads)
+                       window_max=a.window[1], crop=a.crop, mask_weight=a.mask_weight, ssim_weight=a.ssim_weight,
+                       sigma_sampling=a.sigma_sampling, ckpt_every=a.ckpt_every, threads=a.threads, focus=a.focus,
+                       init_from=str(a.init_from.resolve()) if a.init_from else None, model=model.to_json())
 
 
-def main(argv=None) -> None:
+def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m dwm_train", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("train", help="train (or --resume) into --work")
@@ -66,7 +76,11 @@ def main(argv=None) -> None:
     p.add_argument("--first-seed", type=int, default=1000)
     p = sub.add_parser("bench", help="time one onnxruntime CPU denoiser call on [1,9,49,96,144]")
     p.add_argument("--bundle", required=True, type=Path)
-    a = ap.parse_args(argv)
+    return ap
+
+
+def main(argv=None) -> None:
+    a = build_parser().parse_args(argv)
 
     import torch
 
@@ -117,7 +131,9 @@ def run_all(a) -> dict:
     result = evaluate(a.bundle_out, a.data_heldout, report, limit=a.limit, cache_root=a.work / "cache")
     loss_png(a.work / "loss.csv", report / "loss.png")
     shutil.copy(a.work / "loss.csv", report / "loss.csv")
-    config = {"train": {**asdict(cfg), "data": Path(cfg.data).name}, "summary": summary, "export": exp, "denoiserCallS": round(denoiser_s, 3),
+    init_from = str(Path(*Path(cfg.init_from).parts[-2:])) if cfg.init_from else None  # e.g. run/checkpoint.pt
+    config = {"train": {**asdict(cfg), "data": Path(cfg.data).name, "init_from": init_from}, "summary": summary, "export": exp,
+              "denoiserCallS": round(denoiser_s, 3),
               # Folder names only: the report is committed with the bundle and must not record this machine's paths.
               "data": {"train": a.data_train.name, "trainClips": len(list_clips(a.data_train)),
                        "heldout": a.data_heldout.name, "heldoutClips": len(list_clips(a.data_heldout)),

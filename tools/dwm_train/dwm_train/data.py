@@ -86,6 +86,7 @@ class ClipSet:
         cache = cache_dir_for(self.data, cache_root)
         self.clips = [load_clip(self.data, c.clip, cache) for c in self.infos]
         self.frames = min(int(c["gt"].shape[0]) for c in self.clips)
+        self.moving_from = [first_moving_frame(self.data, c.clip) for c in self.infos]
 
     def __len__(self) -> int:
         return len(self.clips)
@@ -93,6 +94,18 @@ class ClipSet:
     def window(self, i: int, start: int, length: int) -> dict[str, np.ndarray]:
         c = self.clips[i]
         return {k: np.asarray(v[start:start + length]) for k, v in c.items()}
+
+
+def first_moving_frame(data: Path, clip: str) -> int:
+    """The first frame whose joint value (meta/<clip>.json, as the generator writes it) is off its rest
+    value: the part moves from here on. 0 when the clip has no meta or no joint track."""
+    meta = Path(data) / "meta" / f"{clip}.json"
+    if not meta.exists():
+        return 0
+    joint = json.loads(meta.read_text()).get("joint")
+    if not isinstance(joint, list) or not joint:
+        return 0
+    return next((i for i, v in enumerate(joint) if abs(float(v) - float(joint[0])) > 1e-6), 0)
 
 
 def to_tensor_video(frames: np.ndarray) -> np.ndarray:

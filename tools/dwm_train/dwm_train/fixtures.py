@@ -112,7 +112,7 @@ def make_clip(seed: int, kind: str):
         gt[t] = np.clip(np.where(inside[..., None], skin_rgb, scene), 0, 255).astype(np.uint8)
         st[t] = np.clip(scene_static, 0, 255).astype(np.uint8)
         mk[t] = np.where(m[..., None], 255, 0).astype(np.uint8)
-    return {"gt": gt, "static": st, "hands": hv, "mask": mk, "side": side}
+    return {"gt": gt, "static": st, "hands": hv, "mask": mk, "side": side, "joint": [progress(t) for t in range(n)]}
 
 
 def write_fixture_set(out: Path, n_clips: int, first_seed: int = 1000, kinds=("drawer", "door")) -> Path:
@@ -131,7 +131,7 @@ def write_fixture_set(out: Path, n_clips: int, first_seed: int = 1000, kinds=("d
         part = {"node": f"{kind}_0", "label": kind, "kind": kind, "type": "fixture"}
         (out / "meta").mkdir(parents=True, exist_ok=True)
         (out / "meta" / f"{name}.json").write_text(json.dumps({"clip": name, "roomSeed": room, "clipSeed": i, "part": part,
-                                                                "side": c["side"], "fixture": True}))
+                                                                "side": c["side"], "joint": c["joint"], "fixture": True}))
         clips.append({"clip": name, "roomSeed": room, "partKind": kind, "partLabel": kind, "side": c["side"]})
     (out / "clips.json").write_text(json.dumps({"version": 1, "spec": {"width": WIDTH, "height": HEIGHT, "frames": FRAMES, "fps": FPS},
                                                 "fixture": "dwm_train.fixtures (not the studio generator)", "clips": clips}, indent=1))

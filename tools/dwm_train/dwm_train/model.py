@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .composite import composite, sigma_from_timestep
+from .composite import composite, hand_mask, sigma_from_timestep
 
 
 @dataclass
@@ -40,13 +40,25 @@ class ModelConfig:
     # near 0: the overlay is right almost everywhere, so the net must open the gate where the scene
     # changes (the part, the hands) and small errors elsewhere stay multiplied by a closed gate.
     gate: bool = True
+    # Where the residual may act at all: within `region[1]` pixels and `region[0]` frames of a hand
+    # (the hand-video mask the overlay uses). Everything else is the overlay composite exactly, so
+    # the model cannot be worse than the baseline where nothing is touched: there, the ground truth
+    # differs from the composite only by codec noise, which a residual can only add to. The part a
+    # hand moves stays near that hand (a drawer front around the handle it pulls). (0, 0) turns it
+    # off; checkpoints from before the option read as off.
+    region: tuple[int, int] = (2, 16)
+    # Dilated temporal convolutions after the bottleneck (12x18 per frame): with kernel 3 and these
+    # dilations a frame sees +-(1 + sum) frames of the hands' path, enough to tell a hand still
+    # reaching (nothing moves yet) from one pulling back after the grasp (the part follows it).
+    # Zero-initialised, so adding them to a trained net changes nothing until they learn.
+    mid_dilations: tuple[int, ...] = (2, 4, 8)
 
     def to_json(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @staticmethod
     def from_json(d: dict) -> "ModelConfig":
-        return ModelConfig(**{"scale_input": False, "gate": False, **{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}})
+        return ModelConfig(**{"scale_input": False, "gate": False, "region": (0, 0), "mid_dilations": (), **{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}})
 
 
 GATE_INIT_LOGIT = -4.0  # sigmoid(-4) = 0.018: the gate starts nearly closed
@@ -61,12 +73,12 @@ def sinusoidal(t: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class TemporalConv(nn.Module):
-    """1D convolution over frames (kernel 3, zero padded), per pixel; zero-initialised residual."""
+    """1D convolution over frames (kernel 3, dilated, zero padded), per pixel; zero-initialised residual."""
 
-    def __init__(self, ch: int, groups: int):
+    def __init__(self, ch: int, groups: int, dilation: int = 1):
         super().__init__()
         self.norm = nn.GroupNorm(groups, ch)
-        self.conv = nn.Conv3d(ch, ch, kernel_size=(3, 1, 1), padding=(1, 0, 0))
+        self.conv = nn.Conv3d(ch, ch, kernel_size=(3, 1, 1), padding=(dilation, 0, 0), dilation=(dilation, 1, 1))
         nn.init.zeros_(self.conv.weight)
         nn.init.zeros_(self.conv.bias)
 
@@ -115,6 +127,7 @@ class ResidualNet(nn.Module):
         self.down1 = nn.ModuleList([ResBlock(c1, c1, e, g, t[1]) for _ in range(cfg.blocks[1])])
         self.ds1 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
         self.mid = nn.ModuleList([ResBlock(c2, c2, e, g, t[2]) for _ in range(cfg.blocks[2])])
+        self.mid_temporal = nn.ModuleList([TemporalConv(c2, g, d) for d in cfg.mid_dilations])
         self.us1 = nn.Conv2d(c2, c1 * 4, 1)  # pixel-shuffle upsampling
         self.up1 = ResBlock(2 * c1, c1, e, g, t[1])
         self.us0 = nn.Conv2d(c1, c0 * 4, 1)
@@ -146,6 +159,8 @@ class ResidualNet(nn.Module):
         h2 = self.ds1(h1)
         for blk in self.mid:
             h2 = blk(h2, emb, b)
+        for blk in self.mid_temporal:
+            h2 = blk(h2, b)
         u1 = F.pixel_shuffle(self.us1(h2), 2)
         u1 = self.up1(torch.cat([u1, h1], dim=1), emb, b)
         u0 = F.pixel_shuffle(self.us0(u1), 2)
@@ -155,6 +170,18 @@ class ResidualNet(nn.Module):
         if self.cfg.gate:
             r = r[:, :3] * torch.sigmoid(r[:, 3:4])
         return r.reshape(b, f, 3, h, w).permute(0, 2, 1, 3, 4)
+
+
+def hand_region(hands: torch.Tensor, frames: int, pixels: int) -> torch.Tensor:
+    """hands [B,3,F,H,W] -> [B,1,F,H,W] in [0,1]: the overlay's hand mask grown by `frames` frames and
+    `pixels` pixels (max pooling, separable so the exported graph stays cheap), 0 away from the hands."""
+    r = hand_mask(hands)
+    if frames > 0:
+        r = F.max_pool3d(r, kernel_size=(2 * frames + 1, 1, 1), stride=1, padding=(frames, 0, 0))
+    if pixels > 0:
+        r = F.max_pool3d(r, kernel_size=(1, 2 * pixels + 1, 1), stride=1, padding=(0, pixels, 0))
+        r = F.max_pool3d(r, kernel_size=(1, 1, 2 * pixels + 1), stride=1, padding=(0, 0, pixels))
+    return r
 
 
 class Denoiser(nn.Module):
@@ -169,6 +196,8 @@ class Denoiser(nn.Module):
         comp = composite(static, hands)
         x_in = x_t * (1 - sigma_from_timestep(timestep)) if self.cfg.scale_input else x_t
         r = self.net(torch.cat([x_in, static, hands, comp], dim=1), timestep)
+        if self.cfg.region != (0, 0):
+            r = r * hand_region(hands, *self.cfg.region)
         return comp + r
 
     def forward(self, hidden_states: torch.Tensor, timestep: torch.Tensor) -> torch.Tensor:

@@ -40,8 +40,19 @@ class TrainConfig:
     warmup: int = 50
     ema: float = 0.999
     mask_weight: float = 4.0
+    # Weight of (1 - SSIM) beside the squared error. The squared error's optimum where the model is
+    # unsure is a blend (a half-open drawer); SSIM, which the evaluation reports, punishes such
+    # blends against a still scene, so the model learns to leave the overlay alone unless it knows.
+    ssim_weight: float = 0.0
     sigma_sampling: str = "uniform"  # or "logit-normal"
     ckpt_every: int = 200
+    # The share of windows drawn where the part moves (starting at most a quarter window before the
+    # first moving frame), the rest uniformly: most of a clip is the hands approaching a still scene,
+    # which the overlay already gets nearly right.
+    focus: float = 0.0
+    # Start from another run's weights (model and EMA; a fresh optimizer): a second phase with other
+    # settings. Recorded so the report says what the run grew from.
+    init_from: str | None = None
     threads: int = 2
     model: dict = field(default_factory=lambda: ModelConfig().to_json())
 
@@ -58,6 +69,9 @@ def sample_batch(cs: ClipSet, cfg: TrainConfig, step: int):
     for _ in range(cfg.batch):
         i = int(rng.integers(len(cs)))
         start = int(rng.integers(0, cs.frames - length + 1))
+        if cfg.focus > 0 and rng.random() < cfg.focus:
+            lo = min(max(0, cs.moving_from[i] - length // 4), cs.frames - length)
+            start = int(rng.integers(lo, cs.frames - length + 1))
         win = cs.window(i, start, length)
         if cfg.crop:
             ch, cw = cfg.crop
@@ -81,12 +95,49 @@ def sample_sigma(cfg: TrainConfig, gen: torch.Generator, n: int) -> torch.Tensor
     return torch.rand(n, generator=gen)
 
 
-def loss_fn(model: Denoiser, gt, st, hd, mk, sigma, eps, mask_weight: float):
+def _gaussian_window() -> torch.Tensor:
+    x = torch.arange(-5, 6, dtype=torch.float32)
+    g = torch.exp(-0.5 * (x / 1.5) ** 2)
+    return g / g.sum()
+
+
+def band(n: int, g: torch.Tensor) -> torch.Tensor:
+    """[n, n - len(g) + 1]: column j holds g at rows j..j+len(g)-1 (x @ band = 'valid' filtering)."""
+    k = len(g)
+    m = torch.zeros(n, n - k + 1)
+    for j in range(n - k + 1):
+        m[j:j + k, j] = g
+    return m
+
+
+def ssim_frames(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Mean SSIM of [B,3,F,H,W] videos in [-1,1], as metrics.py defines it on 0..255 pixels (SSIM's
+    luminance term is not offset-free, so the frames are mapped to 0..1 first): 11-tap Gaussian
+    (sigma 1.5), population variances, the 5 px border left out, channels averaged."""
+    g = _gaussian_window()
+    h, w = a.shape[-2:]
+    x = ((a + 1) / 2).permute(0, 2, 1, 3, 4).reshape(-1, 1, h, w)
+    y = ((b + 1) / 2).permute(0, 2, 1, 3, 4).reshape(-1, 1, h, w)
+
+    # The Gaussian as two banded matrices ('valid' output): matrix products are much faster on a
+    # CPU than single-channel convolutions, and the five local statistics share them.
+    stats = torch.stack([x, y, x * x, y * y, x * y], dim=0)[:, :, 0]  # 5, N, H, W
+    ux, uy, sxx, syy, sxy = band(h, g).T @ stats @ band(w, g)
+    c1, c2 = 0.01**2, 0.03**2
+    vx, vy, vxy = sxx - ux * ux, syy - uy * uy, sxy - ux * uy
+    s = ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))
+    return s.mean()
+
+
+def loss_fn(model: Denoiser, gt, st, hd, mk, sigma, eps, mask_weight: float, ssim_weight: float = 0.0):
     s = sigma.view(-1, 1, 1, 1, 1)
     x_t = (1 - s) * gt + s * eps
     x0 = model.predict_x0(x_t, st, hd, sigma * 1000.0)
     w = 1.0 + mask_weight * mk
-    return (w * (x0 - gt) ** 2).mean() / (1.0 + mask_weight * mk.mean())
+    loss = (w * (x0 - gt) ** 2).mean() / (1.0 + mask_weight * mk.mean())
+    if ssim_weight > 0:
+        loss = loss + ssim_weight * (1.0 - ssim_frames(x0, gt))
+    return loss
 
 
 def save_checkpoint(work: Path, model, ema, opt, step: int, cfg: TrainConfig) -> Path:
@@ -119,6 +170,19 @@ def build(cfg: TrainConfig):
     return model, ema, opt
 
 
+def init_weights(model: Denoiser, state: dict) -> list[str]:
+    """Load another run's weights; the only keys allowed to be missing are the zero-initialised
+    temporal layers a later config adds (the function is unchanged until they learn)."""
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as e:  # a tensor of another shape
+        raise ValueError(f"init_from: the checkpoint does not fit this model: {e}") from e
+    bad = [k for k in missing if not k.startswith("net.mid_temporal.")] + list(unexpected)
+    if bad:
+        raise ValueError(f"init_from: the checkpoint does not fit this model: {', '.join(bad[:6])}")
+    return sorted({k.rsplit(".", 2)[0] for k in missing})
+
+
 def train(cfg: TrainConfig, work: Path, resume: bool = False, time_budget_min: float | None = None, log=_log) -> dict:
     """Train (or resume) into `work`; returns a summary dict. Writes work/checkpoint.pt, loss.csv, train-config.json."""
     work = Path(work)
@@ -140,6 +204,11 @@ def train(cfg: TrainConfig, work: Path, resume: bool = False, time_budget_min: f
         log(f"resumed from step {step}")
     else:
         model, ema, opt = build(cfg)
+        if cfg.init_from:
+            ck = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
+            added = init_weights(model, ck["model"])
+            init_weights(ema, ck["ema"])
+            log(f"initialised from {Path(cfg.init_from).name} (step {ck['step']}); new, zero-initialised: {', '.join(added) or 'none'}")
     (work / "train-config.json").write_text(json.dumps(asdict(cfg), indent=1))
     cs = ClipSet(Path(cfg.data), work / "cache")
     log(f"{len(cs)} clips, {cs.frames} frames each; model {param_count(model):,} parameters; steps {step} -> {cfg.steps}")
@@ -173,7 +242,7 @@ def train(cfg: TrainConfig, work: Path, resume: bool = False, time_budget_min: f
             lr = cfg.lr * min(1.0, (step + 1) / max(1, cfg.warmup))
             for g in opt.param_groups:
                 g["lr"] = lr
-            loss = loss_fn(model, gt, st, hd, mk, sigma, eps, cfg.mask_weight)
+            loss = loss_fn(model, gt, st, hd, mk, sigma, eps, cfg.mask_weight, cfg.ssim_weight)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

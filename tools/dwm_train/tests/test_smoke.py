@@ -2,11 +2,10 @@
 through the studio's own pipeline (npx tsx ... run-studio-pipeline.ts) -> every report file."""
 
 import json
-from types import SimpleNamespace
 
 import pytest
 
-from dwm_train.__main__ import run_all
+from dwm_train.__main__ import build_parser, run_all
 from dwm_train.evaluate import node_available
 from dwm_train.metrics import clip_psnr, clip_ssim
 
@@ -28,9 +27,10 @@ def test_smoke_train_export_evaluate(fixture_set, heldout_set, tmp_path):
     if reason:
         print(f"skipped: {reason}")
         pytest.skip(reason)
-    a = SimpleNamespace(data_train=fixture_set, data_heldout=heldout_set, work=tmp_path / "work", bundle_out=tmp_path / "bundle",
-                        report_out=tmp_path / "report", steps=3, seed=0, batch=1, lr=3e-4, window=[4, 6], crop=None, mask_weight=4.0,
-                        sigma_sampling="uniform", ckpt_every=2, time_budget_min=None, resume=False, threads=2, limit=1, default_steps=2)
+    # Through the real command line: the same options `npm run train-default-model` passes.
+    a = build_parser().parse_args(["all", "--data-train", str(fixture_set), "--data-heldout", str(heldout_set), "--work", str(tmp_path / "work"),
+                                   "--bundle-out", str(tmp_path / "bundle"), "--report-out", str(tmp_path / "report"), "--steps", "3",
+                                   "--batch", "1", "--window", "4", "6", "--ckpt-every", "2", "--limit", "1", "--default-steps", "2"])
     config = run_all(a)
     for name in ("loss.png", "loss.csv", "metrics.md", "metrics.json", "contact-sheet.png", "config.json"):
         assert (tmp_path / "bundle" / "training-report" / name).stat().st_size > 0, name

@@ -10,11 +10,10 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from dwm_train.__main__ import run_all
+from dwm_train.__main__ import build_parser, run_all
 from dwm_train.evaluate import REPO, node_available
 
 
@@ -42,10 +41,10 @@ def test_studio_clips_train_export_load(tmp_path):
     index = json.loads((clips / "clips.json").read_text())
     assert len(index["clips"]) == 2 and index["spec"]["width"] == 144
 
-    a = SimpleNamespace(data_train=clips, data_heldout=clips, work=tmp_path / "work", bundle_out=tmp_path / "bundle",
-                        report_out=tmp_path / "report", steps=3, seed=0, batch=1, lr=3e-4, window=[4, 6], crop=None, mask_weight=4.0,
-                        sigma_sampling="uniform", ckpt_every=2, time_budget_min=None, resume=False, threads=2, limit=1,
-                        default_steps=2, shift=1.0)
+    # Through the real command line: the same options `npm run train-default-model` passes.
+    a = build_parser().parse_args(["all", "--data-train", str(clips), "--data-heldout", str(clips), "--work", str(tmp_path / "work"),
+                                   "--bundle-out", str(tmp_path / "bundle"), "--report-out", str(tmp_path / "report"), "--steps", "3",
+                                   "--batch", "1", "--window", "4", "6", "--ckpt-every", "2", "--limit", "1", "--default-steps", "2", "--shift", "1"])
     config = run_all(a)
     assert config["steps"] == 3 and config["export"]["max_abs_diff"] < 1e-4
 
