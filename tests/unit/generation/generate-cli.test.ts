@@ -39,23 +39,20 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
   });
 }
 
+/** `generate` on reference sample 00017's conditioning videos, read in place. */
+const SAMPLE_00017 = () => [
+  'generate',
+  '--static',
+  path.join(SAMPLES, 'videos_static', '00017.mp4'),
+  '--hands',
+  path.join(SAMPLES, 'videos_hands', '00017.mp4'),
+];
+
 describe('dwm-studio generate', () => {
   it('generates a baseline take from a reference sample: MP4 and take.json', async (ctx) => {
     if (!present) return ctx.skip();
     const out = path.join(dir, 'take-00017');
-    const r = await cli([
-      'generate',
-      '--static',
-      path.join(SAMPLES, 'videos_static', '00017.mp4'),
-      '--hands',
-      path.join(SAMPLES, 'videos_hands', '00017.mp4'),
-      '--prompt',
-      'open the drawer',
-      '--seed',
-      '7',
-      '--out',
-      out,
-    ]);
+    const r = await cli([...SAMPLE_00017(), '--prompt', 'open the drawer', '--seed', '7', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(path.join(out, 'generated.mp4'));
     expect(r.stderr).toMatch(/baseline, no learned dynamics/);
@@ -134,20 +131,7 @@ describe('dwm-studio generate', () => {
       return ctx.skip();
     }
     const out = path.join(dir, 'sample-with-learned');
-    const s = await cli(
-      [
-        'generate',
-        '--static',
-        path.join(SAMPLES, 'videos_static', '00017.mp4'),
-        '--hands',
-        path.join(SAMPLES, 'videos_hands', '00017.mp4'),
-        '--steps',
-        '1',
-        '--out',
-        out,
-      ],
-      env,
-    );
+    const s = await cli([...SAMPLE_00017(), '--steps', '1', '--out', out], env);
     expect(s.code, s.stderr).toBe(0);
     expect(s.stderr).toMatch(/baseline, no learned dynamics/);
     expect(TakeRecord.parse(JSON.parse(await fs.readFile(path.join(out, 'take.json'), 'utf8'))).params.modelId).toBe(
