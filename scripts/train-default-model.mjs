@@ -8,12 +8,12 @@
 //     draws most windows where the part moves, weights the moving part more and adds (1 - SSIM)
 //     to the loss;
 //  3. export and evaluate, writing the bundle with its training report beside it to
-//     .cache/dwm-train/dwm-synth-small (--out to change it). Copied into resources/models/, the
-//     first learned bundle there becomes the studio's default model.
+//     .cache/dwm-train/dwm-synth-small (--out to change it); --install then copies it over
+//     resources/models/dwm-synth-small, where it ships as the studio's default model.
 // Everything intermediate lives in .cache/dwm-train (git-ignored); pass --fresh to delete it first.
 // Python: DWM_PYTHON, else python3, with tools/dwm_train/requirements.txt installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,8 @@ const { values: a } = parseArgs({
     work: { type: 'string', default: path.join(root, '.cache', 'dwm-train') },
     out: { type: 'string', default: path.join(root, '.cache', 'dwm-train', 'dwm-synth-small') },
     fresh: { type: 'boolean', default: false },
+    // Copy the result over resources/models/dwm-synth-small, where it ships as the default model.
+    install: { type: 'boolean', default: false },
   },
 });
 const work = path.resolve(a.work);
@@ -79,7 +81,8 @@ for (const set of sets) {
 
 const phase1 = path.join(work, 'run');
 const trainer = { cwd: path.join(root, 'tools', 'dwm_train') };
-// Phase 1 is kept once finished (its checkpoint at the asked step), so phase 2 can be rerun alone.
+// Both phases resume from their checkpoints: a rerun after a stop continues where it stopped (a finished
+// phase is kept as it is), so an interrupted evaluation costs no retraining; --fresh starts over.
 run(
   python,
   [
@@ -118,6 +121,8 @@ run(
     path.join(work, 'run2'),
     '--init-from',
     path.join(phase1, 'checkpoint.pt'),
+    // A rerun continues phase 2 from its checkpoint (or, finished, only exports and evaluates again).
+    '--resume',
     '--focus',
     '0.6',
     '--mask-weight',
@@ -151,3 +156,14 @@ run(
   ],
   trainer,
 );
+
+if (a.install) {
+  const shipped = path.join(root, 'resources', 'models', 'dwm-synth-small');
+  const out = path.resolve(a.out);
+  rmSync(shipped, { recursive: true, force: true });
+  // The evaluated takes (training-report/videos, training-report/baseline) stay in the cache: the
+  // report's tables, curves and contact sheet ship, the videos behind them do not.
+  const kept = (src) => !['videos', 'baseline'].includes(path.relative(path.join(out, 'training-report'), src));
+  cpSync(out, shipped, { recursive: true, filter: kept });
+  console.log(`\ninstalled ${out} as ${shipped}`);
+}

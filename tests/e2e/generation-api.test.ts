@@ -23,14 +23,18 @@ describe('generation API over HTTP', () => {
     await host?.stop();
   });
 
-  it('lists the bundled baseline model, labelled as a baseline', async () => {
+  it('lists the bundled models, the baseline labelled as one, the learned model the default', async () => {
     const r = await invoke('models.list', {});
     expect(r.status).toBe(200);
     const value = r.body.value as { models: { id: string; baseline: boolean; conditioning: { width: number } }[]; defaultModelId: string };
-    expect(value.models.map((m) => [m.id, m.baseline])).toEqual([['dwm-baseline-overlay', true]]);
-    expect(value.defaultModelId).toBe('dwm-baseline-overlay');
+    expect(value.models.map((m) => [m.id, m.baseline])).toEqual([
+      ['dwm-baseline-overlay', true],
+      ['dwm-synth-small', false],
+    ]);
+    expect(value.defaultModelId).toBe('dwm-synth-small');
     const info = await invoke('app.info', {});
-    expect((info.body.value as { models: { id: string }[] }).models.map((m) => m.id)).toEqual(['dwm-baseline-overlay']);
+    // app.info lists the default first.
+    expect((info.body.value as { models: { id: string }[] }).models.map((m) => m.id)).toEqual(['dwm-synth-small', 'dwm-baseline-overlay']);
   });
 
   it('refuses bad generate input with 400 naming the field', async () => {

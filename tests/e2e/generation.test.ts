@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import {
   newPage,
   poll,
   RESULTS_DIR,
+  ROOT,
   type RunningHost,
   screenshot,
   startHost,
@@ -16,12 +18,16 @@ import {
 } from './harness';
 
 /**
- * Generation through the shot bin with the bundled baseline model: Generate on the demo
+ * Generation through the shot bin with the bundled default, the small learned model: Generate on the demo
  * shot renders its conditioning first, queues a take, shows its progress, and the done take
  * plays beside its conditioning. Cancel stops a running take. Nothing is mocked.
  */
 
 const BASELINE_LABEL = 'Baseline: hand overlay, no learned dynamics';
+/** The bundled learned model: the studio's default out of the box. Its spec and defaults drive the checks below. */
+const LEARNED = JSON.parse(readFileSync(path.join(ROOT, 'resources', 'models', 'dwm-synth-small', 'manifest.json'), 'utf8'));
+const { width: W, height: H, frames: FRAMES, fps: FPS } = LEARNED.conditioning;
+const STEPS: number = LEARNED.defaults.steps;
 
 /**
  * Poll an expression in the page (a string: the studio's CSP forbids the eval that
@@ -52,12 +58,15 @@ describe('generation in the browser', () => {
   it('renders the conditioning, generates a take with visible progress, and plays it', async () => {
     const bin = page.getByRole('complementary', { name: 'Shot bin' });
     const generate = bin.getByTestId('generate');
-    await expect.poll(() => generate.getByRole('combobox').first().inputValue()).toBe('dwm-baseline-overlay');
-    await expect(generate.textContent()).resolves.toContain(BASELINE_LABEL);
-    // The baseline does not read the prompt: the field is greyed out.
+    const picker = generate.getByRole('combobox').first();
+    await expect.poll(() => picker.inputValue()).toBe(LEARNED.id);
+    expect(await picker.locator('option:checked').textContent()).toBe(`${LEARNED.name} · ${W}x${H} · ${FRAMES} frames · ${FPS} fps`);
+    // The baseline stays on offer, labelled as one.
+    expect(await picker.locator('option[value="dwm-baseline-overlay"]').textContent()).toContain(BASELINE_LABEL);
+    // The model does not read the prompt: the field is greyed out.
     expect(await generate.getByLabel('Prompt').isDisabled()).toBe(true);
 
-    // Record every phase text a running card shows (the denoising steps of a baseline take are brief).
+    // Record every phase text a running card shows (the denoising steps of a small model's take are brief).
     await page.evaluate(`(() => {
       window.__phases = [];
       const seen = () => {
@@ -107,23 +116,24 @@ describe('generation in the browser', () => {
     const phases = (await page.evaluate('window.__phases')) as string[];
     console.log(`phases shown: ${phases.join(' | ')}`);
     expect(
-      phases.some((p) => /^Step [12] of 2$/.test(p)),
+      phases.some((p) => new RegExp(`^Step [1-${STEPS}] of ${STEPS}$`).test(p)),
       `phases: ${phases.join(', ')}`,
     ).toBe(true);
 
     const card = bin.locator('[data-testid=take-card][data-status=done]');
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('Open the top drawer take 1');
-    expect(text).toContain(BASELINE_LABEL);
-    expect(text).toMatch(/seed 42 · 2 steps/);
+    expect(text).toContain(LEARNED.name);
+    expect(text).not.toContain(BASELINE_LABEL);
+    expect(text).toContain(`seed 42 · ${STEPS} steps`);
     expect(text).toMatch(/ran on cpu/);
-    expect(text).toMatch(/Done in [\d.]+ s · 720×480, 49 frames/);
+    expect(text).toMatch(new RegExp(`Done in [\\d.]+ s · ${W}×${H}, ${FRAMES} frames`));
     expect(await card.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
 
     // The generated file itself, checked with ffprobe.
     const takeId = (await card.getAttribute('data-take-id')) as string;
     const probe = await probeVideo(path.join(dir, 'takes', takeId, 'generated.mp4'));
-    expect(probe).toMatchObject({ width: 720, height: 480, frames: 49, fps: 8 });
+    expect(probe).toMatchObject({ width: W, height: H, frames: FRAMES, fps: FPS });
 
     // Select it: the player shows the generated video beside its conditioning.
     await card.locator('.take-main').click();
@@ -138,9 +148,9 @@ describe('generation in the browser', () => {
       width: number;
       height: number;
     };
-    expect(Math.abs(meta.duration - 49 / 8)).toBeLessThan(0.15);
-    expect(meta.width).toBe(720);
-    expect(meta.height).toBe(480);
+    expect(Math.abs(meta.duration - FRAMES / FPS)).toBeLessThan(0.15);
+    expect(meta.width).toBe(W);
+    expect(meta.height).toBe(H);
     const before = (await page.evaluate(`${VIDEO}.currentTime`)) as number;
     await page.evaluate(`${VIDEO}.play()`);
     await poll(page, `${VIDEO}.currentTime > ${before} + 0.3`, 'the take video to advance while playing', 10_000);

@@ -1,15 +1,19 @@
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TakeRecord } from '../../../src/shared/model/take';
 import { makeConditioning, probe, TINY_BUNDLE, tempDir } from '../pipeline/helpers';
 
 /**
- * `dwm-studio generate` through bin/, with the bundled baseline, on the real reference samples
- * (../shared/dwm-samples, read in place) and on broken input.
+ * `dwm-studio generate` through bin/, with the bundled models, on the real reference samples
+ * (../shared/dwm-samples, read in place) and on broken input. The reference samples are 720x480,
+ * so they go to the bundled baseline; the bundled learned model is the default for the rest.
  */
 const ROOT = path.resolve(import.meta.dirname, '../../..');
+/** The bundled learned model, the studio's default: its spec is read from its manifest. */
+const LEARNED = JSON.parse(readFileSync(path.join(ROOT, 'resources', 'models', 'dwm-synth-small', 'manifest.json'), 'utf8'));
+const LEARNED_SPEC = `${LEARNED.conditioning.width}x${LEARNED.conditioning.height}, ${LEARNED.conditioning.frames} frames at ${LEARNED.conditioning.fps} fps`;
 const SAMPLES = path.resolve(ROOT, '../shared/dwm-samples/realworld');
 let present = false;
 let dir: string;
@@ -74,6 +78,7 @@ describe('dwm-studio generate', () => {
     expect(copied.equals(await fs.readFile(path.join(SAMPLES, 'videos_hands', '00017.mp4')))).toBe(true);
   }, 120_000);
 
+  // Files that fit no installed model go to the default, whose refusal names the file and both specs.
   it('refuses conditioning of the wrong size, names the file, and records the failure without a video', async () => {
     const src = path.join(dir, 'small');
     await fs.mkdir(src, { recursive: true });
@@ -81,10 +86,10 @@ describe('dwm-studio generate', () => {
     const out = path.join(dir, 'take-small');
     const r = await cli(['generate', '--static', videos.staticVideo, '--hands', videos.handsVideo, '--out', out]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/static\.mp4: 64x48, 9 frames at 8 fps; the model "dwm-baseline-overlay" needs 720x480, 49 frames at 8 fps/);
+    expect(r.stderr).toContain(`static.mp4: 64x48, 9 frames at 8 fps; the model "${LEARNED.id}" needs ${LEARNED_SPEC}`);
     const take = JSON.parse(await fs.readFile(path.join(out, 'take.json'), 'utf8'));
     expect(take.status).toBe('failed');
-    expect(take.message).toMatch(/needs 720x480/);
+    expect(take.message).toContain(`needs ${LEARNED_SPEC}`);
     await expect(fs.stat(path.join(out, 'generated.mp4'))).rejects.toThrow();
   }, 60_000);
 
@@ -93,19 +98,19 @@ describe('dwm-studio generate', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--steps.*must be a whole number from 1 to 1000/);
     const noModel = await cli(['generate', '--static', 'a.mp4', '--hands', 'b.mp4', '--out', path.join(dir, 'y'), '--model', 'nope']);
-    expect(noModel.stderr).toMatch(/no model "nope" \(installed: dwm-baseline-overlay\)/);
+    expect(noModel.stderr).toMatch(/no model "nope" \(installed: dwm-baseline-overlay, dwm-synth-small\)/);
   });
 
   it('lists the bundled models', async () => {
     const r = await cli(['models', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const listing = JSON.parse(r.stdout);
-    expect(listing.models.map((m: { id: string }) => m.id)).toEqual(['dwm-baseline-overlay']);
+    expect(listing.models.map((m: { id: string }) => m.id)).toEqual(['dwm-baseline-overlay', 'dwm-synth-small']);
     expect(listing.invalid).toEqual([]);
   });
 
-  // A learned model installed beside the baseline is the default; with no --model, files get the
-  // model made for their size: the tiny learned fixture for 64x48, the baseline for the 720x480 sample.
+  // The bundled learned model is the default; with no --model, files get the installed model made
+  // for their size: the tiny learned fixture for 64x48, the baseline for the 720x480 sample.
   it('with no --model, takes the default when the files fit it, else the installed model they fit', async (ctx) => {
     const home = path.join(dir, 'with-learned');
     await fs.mkdir(home, { recursive: true });

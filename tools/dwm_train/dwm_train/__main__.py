@@ -129,7 +129,17 @@ def run_all(a) -> dict:
     print(f"denoiser call [1,9,49,96,144]: {denoiser_s:.3f} s (onnxruntime CPU, 2 threads)")
     report = Path(a.report_out)
     result = evaluate(a.bundle_out, a.data_heldout, report, limit=a.limit, cache_root=a.work / "cache")
-    loss_png(a.work / "loss.csv", report / "loss.png")
+    report_files = ["loss.png", "loss.csv", "metrics.md", "metrics.json", "contact-sheet.png", "config.json"]
+    if cfg.init_from:
+        # A second phase: its loss (part-weighted, with the SSIM term) is not comparable with the
+        # first phase's, so each gets its own curve.
+        loss_png(a.work / "loss.csv", report / "loss.png", title="phase 2 loss (part weighted, + SSIM term)")
+        phase1_csv = Path(cfg.init_from).parent / "loss.csv"
+        if phase1_csv.exists():
+            loss_png(phase1_csv, report / "loss-phase1.png", title="phase 1 loss")
+            report_files.append("loss-phase1.png")
+    else:
+        loss_png(a.work / "loss.csv", report / "loss.png")
     shutil.copy(a.work / "loss.csv", report / "loss.csv")
     init_from = str(Path(*Path(cfg.init_from).parts[-2:])) if cfg.init_from else None  # e.g. run/checkpoint.pt
     config = {"train": {**asdict(cfg), "data": Path(cfg.data).name, "init_from": init_from}, "summary": summary, "export": exp,
@@ -141,10 +151,13 @@ def run_all(a) -> dict:
               "seed": cfg.seed, "steps": summary["step"], "wallS": round(time.time() - t0, 1)}
     (report / "config.json").write_text(json.dumps(config, indent=1))
     dest = Path(a.bundle_out) / "training-report"
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir(parents=True)
-    for name in ("loss.png", "loss.csv", "metrics.md", "metrics.json", "contact-sheet.png", "config.json"):
-        shutil.copy(report / name, dest / name)
+    # npm run train-default-model writes the report straight into the bundle: nothing to copy then
+    # (clearing dest first would delete the report itself).
+    if dest.resolve() != report.resolve():
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        for name in report_files:
+            shutil.copy(report / name, dest / name)
     print((report / "metrics.md").read_text())
     return config
 

@@ -26,16 +26,17 @@ DEFAULT_STEPS = 4
 DEFAULT_SHIFT = 1.0
 
 DESCRIPTION = (
-    "A small learned model (about 1.3M parameters, pixel space, no VAE compression) trained from scratch on a CPU on "
+    "A small learned model (about 1.4M parameters, pixel space, no VAE compression) trained from scratch on a CPU on "
     "synthetic rooms rendered by the studio's own generator (dwm-studio synth): 144x96, 49-frame clips at 8 fps of a "
-    "hand reaching for an articulated part and opening it (drawers sliding out, hinged doors swinging), with the "
-    "static-scene video and the hand-only video as input. It starts from the hand-overlay baseline (the hands "
-    "composited over the static video) and learns a residual on top: the part moving with the hand and staying where "
-    "it was left, the hands drawn in skin tone. It is a flow-matching model (flow-Euler) and ignores the prompt. What "
-    "it cannot do: anything outside the synthetic rooms' look (real footage is out of its training data), other "
-    "sizes than 144x96, lids and lifted objects (not in its training data), objects other than the part the hand "
-    "holds, fine detail. training-report/ beside this manifest has the data, the loss curve and PSNR/SSIM against "
-    "the overlay baseline on held-out rooms."
+    "hand reaching for an articulated part and moving it (drawers sliding out, hinged doors swinging, lids lifted "
+    "open, boxes and baskets lifted and set down), with the static-scene video and the hand-only video as input. It "
+    "starts from the hand-overlay baseline (the hands composited over the static video) and learns a residual on "
+    "top, only within 2 frames and 16 pixels of a hand: the part moving with the hand and staying where it was left, "
+    "the hands drawn in skin tone. It is a flow-matching model (flow-Euler) and ignores the prompt. What it cannot "
+    "do: anything outside the synthetic rooms' look (real footage is out of its training data), other sizes than "
+    "144x96, sharp detail (the moving part is drawn blurred), objects other than the part the hand holds, changes "
+    "far from the hands. training-report/ beside this manifest has the data, both phases' loss curves, a contact "
+    "sheet and PSNR/SSIM against the overlay baseline on held-out rooms."
 )
 
 

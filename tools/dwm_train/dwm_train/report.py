@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 
-def loss_png(csv_path: Path, out: Path, width: int = 720, height: int = 360) -> Path:
+def loss_png(csv_path: Path, out: Path, width: int = 720, height: int = 360, title: str = "training loss") -> Path:
     steps, losses = [], []
     with Path(csv_path).open() as f:
         for r in csv.DictReader(f):
@@ -20,7 +20,7 @@ def loss_png(csv_path: Path, out: Path, width: int = 720, height: int = 360) -> 
     font = ImageFont.load_default()
     left, right, top, bottom = 60, width - 20, 30, height - 40
     d.rectangle([left, top, right, bottom], outline=(0, 0, 0))
-    d.text((left, 8), f"training loss (log scale), {len(steps)} steps; light: per step, dark: moving mean", fill=(0, 0, 0), font=font)
+    d.text((left, 8), f"{title} (log scale), {len(steps)} steps; light: per step, dark: moving mean", fill=(0, 0, 0), font=font)
     if steps:
         y = np.log10(np.maximum(np.array(losses), 1e-12))
         lo, hi = float(y.min()), float(y.max())

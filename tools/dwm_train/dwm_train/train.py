@@ -225,6 +225,7 @@ def train(cfg: TrainConfig, work: Path, resume: bool = False, time_budget_min: f
             wr.writerow([r["step"], r["loss"], r["sigma_mean"], r["lr"], r["frames"], r["step_s"]])
 
     t_start = time.time()
+    resumed_from = step
     frames_done = 0
     stopped = "steps"
     model.train()
@@ -266,8 +267,13 @@ def train(cfg: TrainConfig, work: Path, resume: bool = False, time_budget_min: f
                 save_checkpoint(work, model, ema, opt, step, cfg)
     save_checkpoint(work, model, ema, opt, step, cfg)
     wall = time.time() - t_start
-    summary = {"step": step, "stopped": stopped, "wall_s": round(wall, 2), "frames": frames_done,
-               "frames_per_s": round(frames_done / wall, 2) if wall > 0 else None, "clips": len(cs),
+    # wall_s is this call's; train_s_all_calls sums every step's time in loss.csv, so a run resumed
+    # (or rerun after it finished, to redo the export) still reports what the whole training took.
+    with csv_path.open() as f:
+        all_s = sum(float(r["step_s"]) for r in csv.DictReader(f))
+    summary = {"step": step, "stopped": stopped, "wall_s": round(wall, 2), "train_s_all_calls": round(all_s, 1),
+               "resumed_from_step": resumed_from, "frames": frames_done,
+               "frames_per_s": round(frames_done / wall, 2) if wall > 0 and frames_done else None, "clips": len(cs),
                "params": param_count(model), "seed": cfg.seed}
     log(f"stopped at step {step} ({stopped}); {wall:.1f} s, {summary['frames_per_s']} frames/s")
     return summary

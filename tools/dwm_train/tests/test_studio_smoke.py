@@ -41,12 +41,15 @@ def test_studio_clips_train_export_load(tmp_path):
     index = json.loads((clips / "clips.json").read_text())
     assert len(index["clips"]) == 2 and index["spec"]["width"] == 144
 
-    # Through the real command line: the same options `npm run train-default-model` passes.
+    # Through the real command line: the same options `npm run train-default-model` passes, the
+    # report written into the bundle's own training-report/ as it does.
     a = build_parser().parse_args(["all", "--data-train", str(clips), "--data-heldout", str(clips), "--work", str(tmp_path / "work"),
-                                   "--bundle-out", str(tmp_path / "bundle"), "--report-out", str(tmp_path / "report"), "--steps", "3",
+                                   "--bundle-out", str(tmp_path / "bundle"), "--report-out", str(tmp_path / "bundle" / "training-report"), "--steps", "3",
                                    "--batch", "1", "--window", "4", "6", "--ckpt-every", "2", "--limit", "1", "--default-steps", "2", "--shift", "1"])
     config = run_all(a)
     assert config["steps"] == 3 and config["export"]["max_abs_diff"] < 1e-4
+    for name in ("loss.png", "loss.csv", "metrics.md", "metrics.json", "contact-sheet.png", "config.json"):
+        assert (tmp_path / "bundle" / "training-report" / name).stat().st_size > 0, name
 
     # The studio's own Add model... check: manifest, files, each graph's inputs and outputs.
     v = subprocess.run(["npx", "tsx", "tools/dwm_export/node/validate-bundle.ts", str(tmp_path / "bundle")], cwd=REPO,
@@ -56,6 +59,6 @@ def test_studio_clips_train_export_load(tmp_path):
     assert checked == {"id": "dwm-synth-small", "problems": []}
 
     # The take the evaluation ran went through the studio's pipeline and was compared to the ground truth.
-    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    metrics = json.loads((tmp_path / "bundle" / "training-report" / "metrics.json").read_text())
     assert metrics["mean"]["clips"] == 1
     assert 5 < metrics["mean"]["model"]["psnr"] <= 100
